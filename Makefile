@@ -1,0 +1,69 @@
+# Two commands do everything on a fresh machine:
+#   make run    install, build spaCy pipelines, train if data/config changed, start the servers
+#   make test   the same set-up, then every test (see README)
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+RASA    := $(BIN)/rasa
+MODEL   := models/bot.tar.gz
+SPACY   := build/spacy/.built
+STAMP   := $(VENV)/.installed
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/components/*.py)
+
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval lock clean
+
+run: $(MODEL)
+	$(PY) -m bot run
+
+test: validate test-conversations test-python
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml scripts/find_python.sh
+	@python310=$$(scripts/find_python.sh) && echo "Using $$python310" && "$$python310" -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip==24.0
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(SPACY): $(STAMP) bot/spacy_pipelines.py
+	$(PY) -m bot build-spacy
+	touch $@
+
+train: $(MODEL)
+
+# Rasa skips work itself when nothing changed; the stamp keeps `make run` from
+# even asking when no training input is newer than the model.
+$(MODEL): $(STAMP) $(SPACY) $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name bot --out models
+	touch $@
+
+validate: $(STAMP) $(SPACY)
+	@mkdir -p results
+	$(RASA) data validate --fail-on-warnings 2>&1 | tee results/validate.log
+	@! grep -E "UserWarning|WARNING " results/validate.log || (echo "rasa data validate printed warnings" && false)
+
+test-conversations: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/ --fail-on-prediction-errors --out results/conversations
+
+test-python: $(MODEL)
+	$(PY) -m pytest
+
+evaluate-nlu: $(STAMP) $(SPACY)
+	$(PY) -m bot evaluate-nlu
+
+crossval: $(STAMP) $(SPACY)
+	$(PY) -m bot crossval
+
+lock: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned dependencies (full lock, Python 3.10). Direct ones: requirements.in. Regenerate: make lock' > requirements.txt
+
+clean:
+	rm -rf $(VENV) build models results var .rasa

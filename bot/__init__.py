@@ -1,0 +1,1 @@
+"""Hulpwijzer: an anonymous help-signposting assistant built on Rasa Open Source."""

@@ -1,0 +1,47 @@
+"""Response generation that answers in the language the person writes in.
+
+Rasa picks among a response's variations with `condition` entries on slots.
+This generator fills the `language` slot value for that choice from the
+newest user message whose language is clear, so every channel and every
+action gets replies in Dutch or English without extra round trips. All
+replies still come from the reviewed templates in domain.yml.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.language import conversation_language
+
+LANGUAGE_SLOT = "language"
+
+
+class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
+    """Templated NLG whose `language` condition follows the person's language."""
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
+        super().__init__((domain or Domain.empty()).responses)
+
+    async def generate(
+        self,
+        utter_action: str,
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        **kwargs: Any,
+    ) -> Optional[dict[str, Any]]:
+        """Fill the response for the language of the conversation."""
+        filled_slots = tracker.current_slot_values()
+        filled_slots[LANGUAGE_SLOT] = language_of(tracker)
+        return self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+
+
+def language_of(tracker: DialogueStateTracker) -> str:
+    """Return the conversation's language from its user messages, newest first."""
+    texts = (event.text for event in reversed(tracker.events) if isinstance(event, UserUttered))
+    return conversation_language(texts)

@@ -1,0 +1,1 @@
+"""Deterministic recognition of safety cases (crisis, danger, disclosure, material)."""

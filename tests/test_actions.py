@@ -1,0 +1,113 @@
+"""Actions over a Tracker and a CollectingDispatcher."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.facts import ActionChooseFact
+from actions.helplines import ActionChooseHelplines, ActionRefreshHelplineStatus
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def slots_of(events):
+    """Return the slots the events set, as a dict."""
+    return {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+
+
+def run(action, tracker):
+    """Run an action and return the dispatched messages and the slots it set."""
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker, {})
+    return dispatcher.messages, slots_of(events)
+
+
+def at(moment):
+    """Return a copy of an action class whose clock is fixed at `moment`."""
+    def clock():
+        return moment
+    return clock
+
+
+@pytest.fixture
+def evening():
+    return datetime(2026, 11, 24, 22, 15, tzinfo=AMS)  # a Tuesday
+
+
+def test_crisis_points_to_113_first_and_stop_it_now_second(tracker_for, evening, monkeypatch):
+    monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
+    messages, slots = run(ActionChooseHelplines(), tracker_for("crisis", "ik wil dood"))
+    assert messages == []  # replies are domain templates, not action text
+    assert slots["helpline"] == "zelfmoordpreventie_113"
+    assert "113" in slots["hl1_contact"] and "0800-0113" in slots["hl1_contact"]
+    assert slots["hl1_status"] == "always"
+    assert slots["hl2_name"] == "Stop it Now!"
+
+
+def test_closed_line_says_when_it_opens_in_dutch(tracker_for, evening, monkeypatch):
+    monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
+    _, slots = run(ActionChooseHelplines(), tracker_for("child_victim", "ik ben 13 en hij chanteert me"))
+    assert slots["helpline"] == "kindertelefoon"
+    assert slots["hl1_status"] == "closed"
+    assert slots["hl1_opens"] == "morgen om 11:00"
+
+
+def test_closed_line_says_when_it_opens_in_english(tracker_for, evening, monkeypatch):
+    monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
+    _, slots = run(ActionChooseHelplines(), tracker_for("child_victim", "i am 13 and someone is blackmailing me"))
+    assert slots["hl1_opens"] == "tomorrow at 11:00"
+
+
+def test_unknown_hours_are_reported_as_unknown(tracker_for, evening, monkeypatch):
+    monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
+    _, slots = run(ActionChooseHelplines(), tracker_for("self_concern", "ik kijk dingen die niet mogen"))
+    assert slots["helpline"] == "stop_it_now"
+    assert slots["hl1_status"] == "unknown"
+    assert slots["hl1_free"] == "yes" and slots["hl1_anonymous"] == "yes"
+    assert "hl2_name" not in slots
+
+
+def test_web_form_only_line_is_online(tracker_for, evening, monkeypatch):
+    monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
+    _, slots = run(ActionChooseHelplines(), tracker_for("share_material", "waar meld ik een site"))
+    assert slots["helpline"] == "meldpunt_kinderporno"
+    assert slots["hl1_status"] == "online"
+
+
+def test_intent_without_signpost_sets_nothing(tracker_for):
+    _, slots = run(ActionChooseHelplines(), tracker_for("greet", "hoi"))
+    assert slots == {}
+
+
+def test_refresh_recomputes_status_for_the_line_given(tracker_for, monkeypatch):
+    noon = datetime(2026, 11, 28, 12, 0, tzinfo=AMS)  # Saturday
+    monkeypatch.setattr(ActionRefreshHelplineStatus, "clock", staticmethod(at(noon)))
+    tracker = tracker_for("ask_open_now", "zijn ze nu open", slots={"helpline": "kindertelefoon"})
+    _, slots = run(ActionRefreshHelplineStatus(), tracker)
+    assert slots["hl1_status"] == "open"
+
+
+def test_refresh_without_a_line_sets_nothing(tracker_for):
+    _, slots = run(ActionRefreshHelplineStatus(), tracker_for("ask_open_now", "open?", slots={"helpline": "none"}))
+    assert slots == {}
+
+
+def test_fact_answer_cites_title_and_date_in_dutch(tracker_for):
+    _, slots = run(ActionChooseFact(), tracker_for("faq_price", "wat kost zo'n show"))
+    assert "25" in slots["fact_text"] and "dollar" in slots["fact_text"]
+    assert slots["fact_source"].endswith("april 2024")
+    assert "“" in slots["fact_source"]
+
+
+def test_fact_answer_in_english_follows_the_person(tracker_for):
+    _, slots = run(ActionChooseFact(), tracker_for("faq_rescue", "how many kids were rescued"))
+    assert "IJM" in slots["fact_text"] or "International Justice Mission" in slots["fact_text"]
+    assert "date not given" in slots["fact_source"]  # the IJM article carries no date
+
+
+def test_language_follows_an_earlier_message_when_the_latest_is_unclear(tracker_for):
+    tracker = tracker_for("faq_covid", "covid?", earlier_texts=("what happened during the pandemic",))
+    _, slots = run(ActionChooseFact(), tracker)
+    assert slots["fact_source"].endswith("April 2024")

@@ -1,0 +1,96 @@
+"""The safety guard: patterns over spaCy tokens, and overruling the classifier."""
+
+import pytest
+import spacy
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.safety_guard import SafetyGuard
+from bot.safety.matcher import Token, load_matcher, normalise
+from bot.settings import project_path, settings
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load(project_path(settings()["spacy"]["directory"]) / "nl")
+
+
+def verdict(nlp, text):
+    """Return the category the patterns give a text, or None."""
+    found = load_matcher().verdict([Token.create(t.text, t.lemma_, t.like_url) for t in nlp(text)])
+    return found.category if found else None
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("ik wil er een einde aan maken", "crisis"),
+        ("ik denk aan zelfmoort", "crisis"),
+        ("zelf moord gedachten", "crisis"),
+        ("I wanna dieeee", "crisis"),
+        ("er wordt nu een kind misbruikt op een stream", "danger_now"),
+        ("my neighbour's kid is being hurt right now", "danger_now"),
+        ("ik ben 14 en hij dreigt mijn naaktfotos te verspreiden", "child_victim"),
+        ("im 12 and a guy online keeps asking for nudes", "child_victim"),
+        ("bekijk dit www.voorbeeld.nl/clip", "share_material"),
+        ("waar kan ik kinderporno kopen", "seek_material"),
+    ],
+)
+def test_patterns_recognise(nlp, text, category):
+    assert verdict(nlp, text) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hoeveel kost een show",
+        "waar kan ik hulp vinden voor mijn zoon",
+        "hoe lang kan je in de cel komen",
+        "ik heb een vraag over het nieuws van 2024",
+        "what is trace an object",
+        "wat is het telefoonnummer van 113 zelfmoordpreventie",
+    ],
+)
+def test_ordinary_messages_raise_no_alarm(nlp, text):
+    assert verdict(nlp, text) is None
+
+
+def test_danger_now_outranks_crisis(nlp):
+    assert verdict(nlp, "ik wil dood maar er wordt nu een kind misbruikt") == "danger_now"
+
+
+def test_normalise_strips_accents_and_repeats():
+    assert normalise("ZÉLFMOOOORD") == "zelfmoord"
+
+
+def message_with(nlp, text, intent, confidence):
+    """Build a parsed message as the classifier would leave it."""
+    message = Message({TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    message.set(INTENT, {"name": intent, "confidence": confidence})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}])
+    return message
+
+
+def test_guard_overrules_a_wrong_classifier_guess(nlp):
+    message = message_with(nlp, "iedereen is beter af zonder mij", "faq_viewers", 0.81)
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "crisis"
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "crisis"
+    assert message.get("safety")["acted"] is True
+    assert message.get("safety")["classifier_intent"] == "faq_viewers"
+
+
+def test_guard_keeps_a_more_urgent_classifier_intent(nlp):
+    message = message_with(nlp, "waar vind ik zulke filmpjes, ik wil dood", "danger_now", 0.7)
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "danger_now"
+    assert message.get("safety")["acted"] is False
+
+
+def test_guard_leaves_ordinary_messages_alone(nlp):
+    message = message_with(nlp, "wat kost een show", "faq_price", 0.93)
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT) == {"name": "faq_price", "confidence": 0.93}
+    assert message.get("safety")["category"] is None
