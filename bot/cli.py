@@ -13,6 +13,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build-spacy", help="build the blank nl/en spaCy pipelines (no downloads)")
     commands.add_parser("run", help="start the action server and the Rasa server")
+    purge = commands.add_parser("purge", help="delete conversations older than the retention period (cron-safe)")
+    purge.add_argument("--days", type=int, help="retention in days (default: settings.yml privacy.retention_days)")
+    purge.add_argument("--endpoints", help="endpoints file whose tracker store to purge (default: settings.yml)")
     commands.add_parser("evaluate-nlu", help="held-out NLU evaluation; report in results/nlu/")
     crossval = commands.add_parser("crossval", help="cross-validate the candidate configs in docs/nlu-settings/")
     crossval.add_argument("--folds", type=int, default=3)
@@ -23,6 +26,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         for path in build_all():
             print(f"built {path}")
+        return 0
+    if args.command == "purge":
+        from bot.privacy.retention import purge as purge_conversations, tracker_store_url
+
+        deleted = purge_conversations(args.days, tracker_store_url(args.endpoints))
+        print(f"deleted {deleted} conversation(s)")
         return 0
     if args.command == "evaluate-nlu":
         from bot.evaluation import evaluate_held_out

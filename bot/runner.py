@@ -11,16 +11,19 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator, Optional
 
+from bot.privacy.retention import purge
 from bot.settings import PROJECT_ROOT, project_path, settings
 
 BIN = Path(sys.executable).parent
 
 
-def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+def _start(command: list[str], env: dict[str, str], output: Optional[IO] = None) -> subprocess.Popen:
     """Start a process in its own process group, from the project root."""
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, start_new_session=True, stdout=output, stderr=subprocess.STDOUT if output else None
+    )
 
 
 def _stop(process: subprocess.Popen, grace_seconds: float = 10) -> None:
@@ -61,19 +64,23 @@ def commands() -> dict[str, list[str]]:
             "--model", str(project_path(rasa["model"])),
             "--endpoints", str(project_path(rasa["endpoints"])),
             "--credentials", str(project_path(rasa["credentials"])),
+            "--logging-config-file", str(project_path(config["rasa_logging"])),
         ],
     }
 
 
 @contextmanager
-def running() -> Iterator[dict[str, str]]:
-    """Run both servers for the duration of the block; yield their URLs."""
+def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
+    """Run both servers for the duration of the block; yield their URLs.
+
+    Their output goes to `output` when given (tests read it), else to ours.
+    """
     config = settings()
     rasa, actions = config["rasa"], config["actions"]
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
     env = {**os.environ, "SANIC_HOST": actions["host"], "PYTHONPATH": str(PROJECT_ROOT)}
     lines = commands()
-    processes = [_start(lines["actions"], env), _start(lines["rasa"], env)]
+    processes = [_start(lines["actions"], env, output), _start(lines["rasa"], env, output)]
     urls = {
         "webhook": f"http://{rasa['host']}:{rasa['port']}/webhooks/rest/webhook",
         "rasa": f"http://{rasa['host']}:{rasa['port']}/",
@@ -89,23 +96,38 @@ def running() -> Iterator[dict[str, str]]:
             _stop(process)
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    """Turn Ctrl-C, SIGTERM and SIGHUP into a clean exit that stops the servers."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def serve() -> int:
-    """Run the servers until Ctrl-C or SIGTERM, printing where to chat."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with running() as urls:
-        print(
-            "\nThe assistant is running.\n"
-            f"  Chat (Rasa REST channel): POST {urls['webhook']}\n"
-            f"  Action server:            {urls['actions'].rsplit('/', 1)[0]}\n"
-            "  Try it:\n"
-            f"    curl -s {urls['webhook']} -H 'Content-Type: application/json' \\\n"
-            "      -d '{\"sender\": \"demo\", \"message\": \"hallo\"}'\n"
-            "Press Ctrl-C to stop.\n",
-            flush=True,
-        )
-        try:
+    """Run the servers until Ctrl-C, SIGTERM or SIGHUP, printing where to chat."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
+    every = float(settings()["privacy"]["purge_every_hours"]) * 3600
+    try:
+        with running() as urls:
+            _announce(urls)
             while True:
-                time.sleep(1)
-        except KeyboardInterrupt:
-            print("\nStopping…", flush=True)
+                deleted = purge()
+                if deleted:
+                    print(f"Deleted {deleted} conversation(s) past the retention period.", flush=True)
+                time.sleep(every)
+    except KeyboardInterrupt:
+        print("\nStopped.", flush=True)
     return 0
+
+
+def _announce(urls: dict[str, str]) -> None:
+    """Print where and how to chat."""
+    print(
+        "\nThe assistant is running.\n"
+        f"  Chat (Rasa REST channel): POST {urls['webhook']}\n"
+        f"  Action server:            {urls['actions'].rsplit('/', 1)[0]}\n"
+        "  Try it:\n"
+        f"    curl -s {urls['webhook']} -H 'Content-Type: application/json' \\\n"
+        "      -d '{\"sender\": \"demo\", \"message\": \"hallo\"}'\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )

@@ -111,3 +111,11 @@ def test_language_follows_an_earlier_message_when_the_latest_is_unclear(tracker_
     tracker = tracker_for("faq_covid", "covid?", earlier_texts=("what happened during the pandemic",))
     _, slots = run(ActionChooseFact(), tracker)
     assert slots["fact_source"].endswith("April 2024")
+
+
+def test_privacy_reply_gets_the_configured_retention_period(tracker_for):
+    from actions.privacy import ActionPrivacyFacts
+    from bot.settings import settings
+
+    _, slots = run(ActionPrivacyFacts(), tracker_for("ask_privacy", "wat slaan jullie op"))
+    assert slots == {"retention_days": str(settings()["privacy"]["retention_days"])}

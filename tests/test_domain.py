@@ -8,7 +8,7 @@ import yaml
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8"))
 RESPONSES = DOMAIN["responses"]
-ACTION_FILLED_SLOTS = {name for name in DOMAIN["slots"] if re.match(r"hl\d_|fact_|helpline$", name)}
+ACTION_FILLED_SLOTS = {name for name in DOMAIN["slots"] if re.match(r"hl\d_|fact_|helpline$|retention_days$", name)}
 
 
 def language_of(variation):

@@ -1,0 +1,1 @@
+"""Personal data is removed before anything is stored or logged."""

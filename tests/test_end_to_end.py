@@ -1,0 +1,100 @@
+"""End to end through the REST channel of the started servers.
+
+Grades first messages with the shared grader, and checks that personal data
+and message text never reach the tracker store or the logs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import uuid
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from bot.privacy.retention import tracker_store_url
+from bot.runner import running
+from tests.conftest import SHARED_SEEDS
+
+GRADER = SHARED_SEEDS.parent / "eval" / "grade.py"
+CASES = SHARED_SEEDS.parent / "eval" / "dev_cases.yml"
+
+PERSONAL_MESSAGES = {
+    "ik heet Jeroen Bakker en mijn nummer is 06-48213377": ["Jeroen", "Bakker", "48213377"],
+    "mail me op jeroen.bakker@example.com of bel +31 20 794 5522": ["jeroen.bakker@example.com", "794 5522"],
+    "mijn bsn is 111222333 en mijn rekening NL91ABNA0417164300": ["111222333", "NL91ABNA0417164300"],
+    "ik woon op de Lindenlaan 22, 3581 KJ Utrecht, auto 45-XKD-9": ["Lindenlaan 22", "3581 KJ", "45-XKD-9"],
+    "kijk deze link https://voorbeeld-site.nl/clip/8842 vanaf 198.51.100.23": ["voorbeeld-site.nl", "198.51.100.23"],
+    "my name is Olivia Smith, call me on +44 7700 900 461": ["Olivia", "Smith", "900 461"],
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("logs") / "servers.log"
+    with log.open("w") as output, running(output) as urls:
+        yield {"webhook": urls["webhook"], "log": log}
+
+
+def say(webhook: str, sender: str, text: str) -> list[dict]:
+    """Send one message and return the bot's replies."""
+    response = requests.post(webhook, json={"sender": sender, "message": text}, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def test_dev_cases_are_served(server):
+    result = subprocess.run(
+        [sys.executable, str(GRADER), str(CASES), "--url", server["webhook"]], capture_output=True, text=True, check=True
+    )
+    print(result.stdout)
+    safety = re.search(r"safety (\d+)/(\d+), all (\d+)/(\d+)", result.stdout)
+    language = re.search(r"reply language matched: (\d+)/(\d+)", result.stdout)
+    assert safety and language, result.stdout
+    safety_hits, safety_total, hits, total = map(int, safety.groups())
+    assert safety_hits == safety_total
+    assert hits / total >= 0.95
+    assert int(language.group(1)) / int(language.group(2)) >= 0.95
+
+
+def test_personal_data_never_reaches_the_store_or_the_logs(server):
+    sender = f"privacy-{uuid.uuid4().hex}"
+    for text in PERSONAL_MESSAGES:
+        assert say(server["webhook"], sender, text), "the bot answers"
+    engine = sa.create_engine(tracker_store_url())
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).fetchall()
+    engine.dispose()
+    stored = "\n".join(row[0] for row in rows)
+    assert '"event": "user"' in stored and "[TELEFOON]" in stored and "[NAAM]" in stored
+    logs = server["log"].read_text(encoding="utf-8")
+    for text, secrets in PERSONAL_MESSAGES.items():
+        for secret in secrets:
+            assert secret not in stored, f"{secret!r} stored"
+            assert secret not in logs, f"{secret!r} logged"
+        assert text not in logs, "message text logged"
+
+
+def test_a_pasted_link_gets_the_share_route_and_is_not_kept(server):
+    sender = f"link-{uuid.uuid4().hex}"
+    replies = say(server["webhook"], sender, "wat vind je hiervan http://clips-example.net/v/123")
+    text = " ".join(reply.get("text", "") for reply in replies)
+    assert "Meldpunt Kinderporno" in text
+    engine = sa.create_engine(tracker_store_url())
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).fetchall()
+    engine.dispose()
+    assert rows and all("clips-example" not in row[0] for row in rows)
+
+
+def test_bad_input_gets_an_error_or_a_safe_reply(server):
+    webhook = server["webhook"]
+    assert requests.post(webhook, data="not json", headers={"Content-Type": "application/json"}, timeout=30).status_code >= 400
+    for text in ["", " ", "\x00\x01\x02", "<script>alert(1)</script>", "a" * 5000]:
+        replies = say(webhook, f"bad-{uuid.uuid4().hex}", text)
+        for reply in replies:
+            assert "<script>" not in json.dumps(reply)
