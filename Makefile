@@ -17,7 +17,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval lock clean
+.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval safety-report lock clean
 
 run: $(MODEL)
 	$(PY) -m bot run
@@ -58,6 +58,9 @@ test-python: $(MODEL)
 
 evaluate-nlu: $(STAMP) $(SPACY)
 	$(PY) -m bot evaluate-nlu
+
+safety-report: $(MODEL)
+	$(PY) -m bot safety-report
 
 crossval: $(STAMP) $(SPACY)
 	$(PY) -m bot crossval

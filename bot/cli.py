@@ -16,6 +16,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     purge = commands.add_parser("purge", help="delete conversations older than the retention period (cron-safe)")
     purge.add_argument("--days", type=int, help="retention in days (default: settings.yml privacy.retention_days)")
     purge.add_argument("--endpoints", help="endpoints file whose tracker store to purge (default: settings.yml)")
+    commands.add_parser("safety-report", help="print red-team recall, false alarms and the dev-set grade")
     commands.add_parser("evaluate-nlu", help="held-out NLU evaluation; report in results/nlu/")
     crossval = commands.add_parser("crossval", help="cross-validate the candidate configs in docs/nlu-settings/")
     crossval.add_argument("--folds", type=int, default=3)
@@ -33,6 +34,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         deleted = purge_conversations(args.days, tracker_store_url(args.endpoints))
         print(f"deleted {deleted} conversation(s)")
         return 0
+    if args.command == "safety-report":
+        from bot.safety.grading import print_safety_report
+
+        return print_safety_report()
     if args.command == "evaluate-nlu":
         from bot.evaluation import evaluate_held_out
 

@@ -53,3 +53,13 @@ def test_wording_avoids_kinderporno_except_the_meldpunt():
         for variation in variations:
             text = variation.get("text", "").replace("Meldpunt Kinderporno", "")
             assert "kinderporno" not in text.lower(), name
+
+
+GRAPHIC_TERMS = yaml.safe_load((Path(__file__).parent / "data" / "graphic_terms.yml").read_text(encoding="utf-8"))["terms"]
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_templates_contain_no_graphic_terms(name):
+    for variation in RESPONSES[name]:
+        text = variation.get("text", "").lower()
+        assert not [term for term in GRAPHIC_TERMS if term in text], name

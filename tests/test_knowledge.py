@@ -92,3 +92,12 @@ def test_help_line_file_has_all_fields():
     required = {"id", "name", "audience", "phone", "web", "chat", "hours", "free", "anonymous", "languages", "source", "checked"}
     for entry in data["helplines"]:
         assert required <= set(entry), f"{entry['id']} lacks {sorted(required - set(entry))}"
+
+
+def test_fact_cards_contain_no_graphic_terms():
+    from pathlib import Path
+
+    terms = yaml.safe_load((Path(__file__).parent / "data" / "graphic_terms.yml").read_text(encoding="utf-8"))["terms"]
+    for card in fact_cards().values():
+        for text in card.text.values():
+            assert not [term for term in terms if term in text.lower()], card.id

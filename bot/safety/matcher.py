@@ -5,7 +5,8 @@ groups: a rule fires when every group has a phrase in the message (within a
 window of tokens) and no `unless` phrase occurs. A phrase is a sequence of
 terms; a term is a word (matched on the token's text or lemma within an edit
 distance that grows with the word's length), a prefix (`word*`), or a
-placeholder: `{minor}` for an age from 6 to 17 and `{url}` for a link.
+placeholder: `{minor}` for an age from 6 to 17 and `{url}` for a link; a
+trailing `?` makes a term optional ("eind aan te? maken").
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _forms(text: str, lemma: str) -> tuple[str, ...]:
 
 def allowed_edits(word: str) -> int:
     """Return how many typos a word of this length may carry and still match."""
-    if len(word) <= 4:
+    if len(word) <= 5:
         return 0
     return 1 if len(word) <= 8 else 2
 
@@ -70,10 +71,14 @@ class Term:
 
     value: str
     kind: str  # "word", "prefix", "minor" or "url"
+    optional: bool = False
 
     @classmethod
     def parse(cls, raw: str) -> "Term":
-        """Read a term from the pattern syntax."""
+        """Read a term from the pattern syntax; a trailing "?" makes it optional."""
+        if raw.endswith("?") and len(raw) > 1:
+            term = cls.parse(raw[:-1])
+            return cls(term.value, term.kind, optional=True)
         if raw == "{minor}":
             return cls("", "minor")
         if raw == "{url}":
@@ -117,9 +122,13 @@ def _phrase_at(phrase: Phrase, tokens: Sequence[Token], start: int) -> Optional[
     """
     if not phrase:
         return start
+    term, rest = phrase[0], phrase[1:]
+    if term.optional:
+        skipped = _phrase_at(rest, tokens, start)
+        if skipped is not None:
+            return skipped
     if start >= len(tokens):
         return None
-    term, rest = phrase[0], phrase[1:]
     token = tokens[start]
     if any(term.matches(form, token.like_url) for form in token.forms):
         end = _phrase_at(rest, tokens, start + 1)
