@@ -9,6 +9,8 @@ RASA    := $(BIN)/rasa
 MODEL   := models/bot.tar.gz
 SPACY   := build/spacy/.built
 STAMP   := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/components/*.py)
 
 export PYTHONPATH := $(CURDIR)
@@ -53,8 +55,15 @@ validate: $(STAMP) $(SPACY)
 test-conversations: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/ --fail-on-prediction-errors --out results/conversations
 
-test-python: $(MODEL)
+test-python: $(MODEL) $(CHROMIUM)
 	$(PY) -m pytest
+
+# Browser tests drive Debian's Chromium with Playwright (Playwright's own browser
+# download does not work offline). Installs it when missing (needs root or sudo).
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 evaluate-nlu: $(STAMP) $(SPACY)
 	$(PY) -m bot evaluate-nlu

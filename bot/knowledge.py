@@ -36,6 +36,7 @@ class Helpline:
     id: str
     name: str
     phones: tuple[str, ...]
+    tels: tuple[str, ...]
     web: Optional[str]
     chat: Optional[str]
     report_form: Optional[str]
@@ -52,8 +53,12 @@ class Helpline:
         if self.chat:
             parts.append("chat")
         if self.web:
-            parts.append(_domain(self.web))
+            parts.append(self.web_label())
         return " · ".join(parts)
+
+    def web_label(self) -> str:
+        """Return the website as shown in replies (host without "www.")."""
+        return _domain(self.web) if self.web else ""
 
     def status(self, moment: datetime) -> OpeningStatus:
         """Return whether the line is open at `moment`; web-form-only lines are "online"."""
@@ -77,6 +82,7 @@ def helplines() -> dict[str, Helpline]:
             id=entry["id"],
             name=entry["name"],
             phones=tuple(phone["display"] for phone in entry.get("phone") or []),
+            tels=tuple(phone["tel"] for phone in entry.get("phone") or []),
             web=entry.get("web"),
             chat=entry.get("chat"),
             report_form=entry.get("report_form"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -55,8 +56,12 @@ def _wait_until_up(url: str, processes: list[subprocess.Popen], timeout: float) 
 def commands() -> dict[str, list[str]]:
     """Return the command lines of the action server and the Rasa server."""
     config = settings()
-    rasa, actions = config["rasa"], config["actions"]
+    rasa, actions, web = config["rasa"], config["actions"], config["web"]
     return {
+        "web": [
+            str(BIN / "python"), "-m", "uvicorn", "bot.web.app:app",
+            "--host", web["host"], "--port", str(web["port"]), "--no-access-log", "--no-server-header",
+        ],
         "actions": [str(BIN / "python"), "-m", "rasa_sdk", "--actions", actions["package"], "--port", str(actions["port"])],
         "rasa": [
             str(BIN / "rasa"), "run",
@@ -76,12 +81,17 @@ def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
     Their output goes to `output` when given (tests read it), else to ours.
     """
     config = settings()
-    rasa, actions = config["rasa"], config["actions"]
+    rasa, actions, web = config["rasa"], config["actions"], config["web"]
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
     env = {**os.environ, "SANIC_HOST": actions["host"], "PYTHONPATH": str(PROJECT_ROOT)}
+    env.setdefault(web["id_secret_env"], secrets.token_hex(32))
     lines = commands()
-    processes = [_start(lines["actions"], env, output), _start(lines["rasa"], env, output)]
+    processes = [_start(lines[name], env, output) for name in ("actions", "rasa", "web")]
     urls = {
+        "demo": f"{web['public_url']}/",
+        "demo_en": f"{web['public_url']}/en",
+        "widget": f"{web['public_url']}/widget.js",
+        "web": f"http://{web['host']}:{web['port']}/api/widget",
         "webhook": f"http://{rasa['host']}:{rasa['port']}/webhooks/rest/webhook",
         "rasa": f"http://{rasa['host']}:{rasa['port']}/",
         "actions": f"http://{actions['host']}:{actions['port']}/health",
@@ -90,6 +100,7 @@ def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
         timeout = float(config["startup_timeout_seconds"])
         _wait_until_up(urls["actions"], processes, timeout)
         _wait_until_up(urls["rasa"], processes, timeout)
+        _wait_until_up(urls["web"], processes, timeout)
         yield urls
     finally:
         for process in reversed(processes):
@@ -123,8 +134,10 @@ def _announce(urls: dict[str, str]) -> None:
     """Print where and how to chat."""
     print(
         "\nThe assistant is running.\n"
-        f"  Chat (Rasa REST channel): POST {urls['webhook']}\n"
-        f"  Action server:            {urls['actions'].rsplit('/', 1)[0]}\n"
+        f"  Demo page with the chat:  {urls['demo']}  (English: {urls['demo_en']})\n"
+        f"  Embed on a site:          <script src=\"{urls['widget']}\" data-language=\"nl\" defer></script>\n"
+        f"  Rasa REST channel:        POST {urls['webhook']}  (loopback only)\n"
+        f"  Action server:            {urls['actions'].rsplit('/', 1)[0]}  (loopback only)\n"
         "  Try it:\n"
         f"    curl -s {urls['webhook']} -H 'Content-Type: application/json' \\\n"
         "      -d '{\"sender\": \"demo\", \"message\": \"hallo\"}'\n"

@@ -33,6 +33,16 @@ def tracker_for():
 
 
 @pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    """Run the action server, Rasa and the web tier once for all end-to-end tests."""
+    from bot.runner import running
+
+    log = tmp_path_factory.mktemp("logs") / "servers.log"
+    with log.open("w") as output, running(output) as urls:
+        yield {**urls, "log": log}
+
+
+@pytest.fixture(scope="session")
 def shared_seeds() -> Path:
     """Return the folder of source articles (../shared/seeds), which must exist."""
     assert SHARED_SEEDS.is_dir(), f"source articles not found at {SHARED_SEEDS}"

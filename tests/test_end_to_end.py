@@ -17,7 +17,6 @@ import requests
 import sqlalchemy as sa
 
 from bot.privacy.retention import tracker_store_url
-from bot.runner import running
 from tests.conftest import SHARED_SEEDS
 
 GRADER = SHARED_SEEDS.parent / "eval" / "grade.py"
@@ -34,10 +33,8 @@ PERSONAL_MESSAGES = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("logs") / "servers.log"
-    with log.open("w") as output, running(output) as urls:
-        yield {"webhook": urls["webhook"], "log": log}
+def server(servers):
+    return servers
 
 
 def say(webhook: str, sender: str, text: str) -> list[dict]:

@@ -1,0 +1,142 @@
+"""The ASGI app of the web tier (Starlette, served by uvicorn)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+from typing import Any, AsyncIterator, Optional
+
+import httpx
+import yaml
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.settings import PROJECT_ROOT, settings
+from bot.web.chat import ChatAPI, ChatError, ChatLimits
+from bot.web.rate_limit import RateLimiter
+
+HERE = Path(__file__).resolve().parent
+PAGES = {"/": HERE / "pages" / "index.html", "/en": HERE / "pages" / "en.html"}
+
+
+def button_payloads(domain_file: Path = PROJECT_ROOT / "domain.yml") -> set[str]:
+    """Return every button payload in the domain: the only payloads the API accepts."""
+    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
+    return {
+        button["payload"]
+        for variations in domain["responses"].values()
+        for variation in variations
+        for button in variation.get("buttons") or []
+    }
+
+
+class SecurityHeaders:
+    """Add CSP and related headers to every response."""
+
+    def __init__(self, app: ASGIApp, frame_ancestors: list[str]) -> None:
+        self.app = app
+        ancestors = " ".join(frame_ancestors) or "'none'"
+        self.page_policy = (
+            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+            f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Wrap `send` to add the headers."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                is_asset = scope["path"].startswith("/static/") or scope["path"] == "/widget.js"
+                policy = self.page_policy if scope["path"] in PAGES else "default-src 'none'; frame-ancestors 'none'"
+                for name, value in (
+                    ("content-security-policy", policy),
+                    ("x-content-type-options", "nosniff"),
+                    ("referrer-policy", "no-referrer"),
+                    ("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+                    ("cross-origin-resource-policy", "cross-origin" if is_asset else "same-origin"),
+                    ("cache-control", "no-store" if scope["path"].startswith("/api/") else "public, max-age=300"),
+                ):
+                    headers.append((name.encode(), value.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional[httpx.AsyncBaseTransport] = None) -> Starlette:
+    """Build the web tier from the settings (tests pass a transport that stands in for Rasa)."""
+    config = config or settings()
+    web, rasa = config["web"], config["rasa"]
+    key = os.environ.get(web["id_secret_env"], "").encode() or secrets.token_bytes(32)
+    limits = ChatLimits(
+        per_conversation=RateLimiter(web["rate_limit"]["per_conversation"]["messages"], web["rate_limit"]["per_conversation"]["per_seconds"]),
+        per_client=RateLimiter(web["rate_limit"]["per_client"]["messages"], web["rate_limit"]["per_client"]["per_seconds"]),
+        new_conversations=RateLimiter(
+            web["rate_limit"]["new_conversations_per_client"]["messages"],
+            web["rate_limit"]["new_conversations_per_client"]["per_seconds"],
+        ),
+    )
+    webhook = f"http://{rasa['host']}:{rasa['port']}/webhooks/rest/webhook"
+    chat = ChatAPI(web, webhook, key, button_payloads() | set(web["widget_payloads"]), limits)
+    widget_config = {
+        "exit_url": web["exit_url"],
+        "max_message_chars": web["max_message_chars"],
+        "text": yaml.safe_load((HERE / "widget_text.yml").read_text(encoding="utf-8")),
+    }
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(timeout=web["rasa_timeout_seconds"], transport=rasa_transport) as client:
+            chat.http = client
+            yield
+
+    async def page(request: Request) -> Response:
+        return FileResponse(PAGES[request.url.path], media_type="text/html; charset=utf-8")
+
+    async def widget_script(request: Request) -> Response:
+        return FileResponse(HERE / "static" / "widget.js", media_type="text/javascript; charset=utf-8")
+
+    async def widget_settings(request: Request) -> Response:
+        return JSONResponse(widget_config)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return ChatError(404, "not_found", "Not found.").response()
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return ChatError(500, "internal_error", "Something went wrong.").response()
+
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        return ChatError(405, "method_not_allowed", "Method not allowed.").response()
+
+    origins = sorted({web["public_url"].rstrip("/"), *web["allowed_origins"]})
+    return Starlette(
+        routes=[
+            Route("/", page),
+            Route("/en", page),
+            Route("/widget.js", widget_script),
+            Route("/api/widget", widget_settings),
+            Route("/api/conversations", chat.create_conversation, methods=["POST"]),
+            Route("/api/conversations/{conversation_id}/messages", chat.post_message, methods=["POST"]),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        middleware=[
+            Middleware(SecurityHeaders, frame_ancestors=web["frame_ancestors"]),
+            Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"]),
+        ],
+        exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
+        lifespan=lifespan,
+    )
+
+
+app = create_app()

@@ -1,0 +1,129 @@
+"""The chat API: server-made conversation ids, checked input, replies forwarded from Rasa."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from bot.web.conversation_ids import ConversationIds
+from bot.web.links import links_in
+from bot.web.rate_limit import RateLimiter
+
+PAYLOAD = re.compile(r"^/[a-z_]{1,40}$")
+
+
+class ChatError(Exception):
+    """An error answered to the client as JSON, with a status code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def response(self) -> JSONResponse:
+        """Return the error as a JSON response."""
+        return JSONResponse({"error": {"code": self.code, "message": self.message}}, status_code=self.status)
+
+
+def clean_text(text: str, max_chars: int) -> str:
+    """Remove control characters and a leading "/" (no intent injection); check length."""
+    cleaned = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+    cleaned = cleaned.lstrip("/").strip()
+    if not cleaned:
+        raise ChatError(422, "empty_message", "The message is empty.")
+    if len(cleaned) > max_chars:
+        raise ChatError(422, "message_too_long", f"The message is longer than {max_chars} characters.")
+    return cleaned
+
+
+@dataclass
+class ChatLimits:
+    """The rate limiters of the chat API."""
+
+    per_conversation: RateLimiter
+    per_client: RateLimiter
+    new_conversations: RateLimiter
+
+
+class ChatAPI:
+    """Create conversations and pass messages to Rasa's REST channel on loopback."""
+
+    def __init__(self, config: dict[str, Any], webhook: str, key: bytes, payloads: set[str], limits: ChatLimits) -> None:
+        self.config, self.webhook, self.payloads, self.limits = config, webhook, payloads, limits
+        self.ids = ConversationIds(key)
+        self._client_key = key
+        self.http: Optional[httpx.AsyncClient] = None
+
+    def client_key(self, request: Request) -> str:
+        """Return a keyed hash of the client address: used for rate limits only, never stored."""
+        host = request.client.host if request.client else "unknown"
+        return hmac.new(self._client_key, host.encode(), hashlib.sha256).hexdigest()
+
+    async def create_conversation(self, request: Request) -> JSONResponse:
+        """Start a conversation and return its id."""
+        if not self.limits.new_conversations.allow(self.client_key(request)):
+            return ChatError(429, "rate_limited", "Too many new conversations; try again later.").response()
+        return JSONResponse({"conversation_id": self.ids.new()}, status_code=201)
+
+    async def post_message(self, request: Request) -> JSONResponse:
+        """Check a message, pass it to Rasa and return the replies."""
+        try:
+            conversation_id = request.path_params["conversation_id"]
+            if not self.ids.is_valid(conversation_id):
+                raise ChatError(404, "unknown_conversation", "This conversation does not exist.")
+            message = await self._read_message(request)
+            if not self.limits.per_client.allow(self.client_key(request)) or not self.limits.per_conversation.allow(conversation_id):
+                raise ChatError(429, "rate_limited", "Too many messages; wait a moment.")
+            return JSONResponse({"replies": await self._ask_rasa(conversation_id, message)})
+        except ChatError as error:
+            return error.response()
+
+    async def _read_message(self, request: Request) -> str:
+        """Return the message text or button payload from a JSON body, or raise ChatError."""
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            raise ChatError(415, "unsupported_media_type", "Send JSON (Content-Type: application/json).")
+        body = await request.body()
+        if len(body) > self.config["max_body_bytes"]:
+            raise ChatError(413, "body_too_large", "The request is too large.")
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise ChatError(400, "invalid_json", "The body is not valid JSON.") from None
+        if not isinstance(data, dict) or set(data) - {"text", "payload"} or len(data) != 1:
+            raise ChatError(422, "invalid_body", 'Send {"text": "..."} or {"payload": "/..."}.')
+        if "payload" in data:
+            payload = data["payload"]
+            if not isinstance(payload, str) or not PAYLOAD.match(payload) or payload not in self.payloads:
+                raise ChatError(422, "invalid_payload", "Unknown button.")
+            return payload
+        if not isinstance(data["text"], str):
+            raise ChatError(422, "invalid_text", "The text must be a string.")
+        return clean_text(data["text"], self.config["max_message_chars"])
+
+    async def _ask_rasa(self, conversation_id: str, message: str) -> list[dict[str, Any]]:
+        """Forward the message to Rasa and return the replies in the widget's shape."""
+        assert self.http is not None
+        try:
+            response = await self.http.post(self.webhook, json={"sender": conversation_id, "message": message})
+            response.raise_for_status()
+            messages = response.json()
+        except (httpx.HTTPError, ValueError):
+            raise ChatError(502, "bot_unavailable", "The chatbot cannot answer right now.") from None
+        return [self._reply(m) for m in messages if isinstance(m, dict) and isinstance(m.get("text"), str)]
+
+    def _reply(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Keep a reply's text, its known links and its known buttons."""
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": b["payload"]}
+            for b in message.get("buttons") or []
+            if isinstance(b, dict) and b.get("payload") in self.payloads
+        ]
+        return {"text": message["text"], "links": links_in(message["text"]), "buttons": buttons}

@@ -1,0 +1,148 @@
+"""The embedded widget in Debian's Chromium, driven by Playwright, against the running servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from bot.settings import PROJECT_ROOT, settings
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
+EXIT_URL = settings()["web"]["exit_url"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser(servers) -> Browser:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing; `make test` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, servers) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("http://127.0.0.1", "data:")) and not route.request.url.startswith(EXIT_URL) else route.continue_())
+    context.route(EXIT_URL + "*", lambda route: route.fulfill(status=200, content_type="text/html", body="<title>neutral</title>neutral"))
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_chat(page: Page, url: str) -> None:
+    """Open a demo page and the chat panel; wait for the greeting."""
+    page.goto(url)
+    page.locator(".hw-launcher").click()
+    expect(page.locator(".hw-bot").first).to_be_visible(timeout=20000)
+
+
+def send(page: Page, text: str) -> None:
+    """Type a message and send it with Enter; wait for a new bot reply."""
+    before = page.locator(".hw-bot").count()
+    page.locator("#hw-input").fill(text)
+    page.locator("#hw-input").press("Enter")
+    expect(page.locator(".hw-bot")).not_to_have_count(before, timeout=20000)
+
+
+def test_dutch_help_seeking_conversation_with_a_button_and_a_tel_link(page, servers):
+    open_chat(page, servers["demo"])
+    send(page, "ik kijk steeds vaker dingen met minderjarigen en ik wil stoppen")
+    log = page.locator(".hw-log")
+    expect(log).to_contain_text("Stop it Now")
+    tel = page.locator(".hw-log a[href^='tel:']").first
+    expect(tel).to_have_attribute("href", "tel:+318002666436")
+    site = page.locator(".hw-log a[href^='https://']").first
+    expect(site).to_have_attribute("target", "_blank")
+    expect(site).to_have_attribute("rel", "noopener noreferrer")
+    before = page.locator(".hw-bot").count()
+    page.locator(".hw-choice", has_text="Is het gratis?").last.click()
+    expect(page.locator(".hw-bot")).not_to_have_count(before, timeout=20000)
+    expect(page.locator(".hw-bot").last).to_contain_text("gratis")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desktop.png"))
+
+
+def test_english_conversation(page, servers):
+    open_chat(page, servers["demo_en"])
+    expect(page.locator(".hw-exit")).to_have_text("Quick exit")
+    send(page, "my boyfriend watches stuff with kids and i dont know what to do")
+    expect(page.locator(".hw-log")).to_contain_text("Stop it Now")
+    expect(page.locator(".hw-bot").last).to_contain_text("Would you like to know more")
+
+
+def test_quick_exit_button_leaves_and_forgets(page, servers):
+    open_chat(page, servers["demo"])
+    page.locator(".hw-exit").click()
+    page.wait_for_url(EXIT_URL)
+    assert page.evaluate("() => sessionStorage.length") == 0
+    page.goto(servers["demo"])
+    expect(page.locator(".hw-launcher")).to_be_visible()
+    expect(page.locator(".hw-msg")).to_have_count(0)
+
+
+def test_escape_three_times_leaves(page, servers):
+    open_chat(page, servers["demo"])
+    for _ in range(3):
+        page.keyboard.press("Escape")
+    page.wait_for_url(EXIT_URL)
+
+
+def test_reload_keeps_the_conversation_and_a_new_tab_does_not(page, servers):
+    open_chat(page, servers["demo"])
+    send(page, "wat kost zo'n show eigenlijk")
+    count = page.locator(".hw-msg").count()
+    page.reload()
+    expect(page.locator(".hw-msg")).to_have_count(count)
+    other = page.context.new_page()
+    other.goto(servers["demo"])
+    expect(other.locator(".hw-launcher")).to_be_visible()
+    expect(other.locator(".hw-msg")).to_have_count(0)
+    assert page.context.cookies() == []
+    assert page.evaluate("() => localStorage.length") == 0
+
+
+def test_typed_html_shows_as_text_and_does_not_run(page, servers):
+    open_chat(page, servers["demo"])
+    payload = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>"
+    send(page, payload)
+    expect(page.locator(".hw-user .hw-text").last).to_have_text(payload)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator(".hw-log img").count() == 0
+
+
+def test_works_at_320_px_wide(browser, servers):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    open_chat(page, servers["demo"])
+    send(page, "ik ben 14 en iemand dreigt mijn fotos te delen")
+    box = page.locator(".hw-panel").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    expect(page.locator(".hw-exit")).to_be_visible()
+    expect(page.locator(".hw-log")).to_contain_text("Kindertelefoon")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "mobile.png"))
+    context.close()
+
+
+def test_keyboard_only(page, servers):
+    page.goto(servers["demo"])
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.id === 'hulpwijzer-chat'"):
+            focused = page.evaluate("() => document.activeElement.shadowRoot.activeElement.className")
+            if "hw-launcher" in focused:
+                break
+    page.keyboard.press("Enter")
+    expect(page.locator("#hw-input")).to_be_focused()
+    expect(page.locator(".hw-bot").first).to_be_visible(timeout=20000)
+    page.keyboard.type("is er hulp voor mensen zoals ik")
+    before = page.locator(".hw-bot").count()
+    page.keyboard.press("Enter")
+    expect(page.locator(".hw-bot")).not_to_have_count(before, timeout=20000)
+    expect(page.locator(".hw-log")).to_have_attribute("aria-live", "polite")

@@ -1,0 +1,136 @@
+"""The web tier's chat API: ids, input checks, rate limits, headers (Rasa stood in by a fake transport)."""
+
+import copy
+import json
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from bot.settings import settings
+from bot.web.app import create_app
+from bot.web.rate_limit import RateLimiter
+
+SEEN = []
+
+
+def fake_rasa(request: httpx.Request) -> httpx.Response:
+    """Answer like Rasa's REST channel, with a reply that carries a phone number and a button."""
+    body = json.loads(request.content)
+    SEEN.append(body)
+    return httpx.Response(200, json=[
+        {"recipient_id": body["sender"], "text": "<b>Bel</b> De Kindertelefoon: 0800-0432 of kijk op kindertelefoon.nl",
+         "buttons": [{"title": "Is het gratis?", "payload": "/ask_free"}, {"title": "x", "payload": "/evil{\"a\":1}"}]},
+        {"recipient_id": body["sender"], "image": "https://example.com/x.png"},
+    ])
+
+
+def make_client(**web_overrides):
+    config = copy.deepcopy(settings())
+    config["web"].update(web_overrides)
+    return TestClient(create_app(config, rasa_transport=httpx.MockTransport(fake_rasa)))
+
+
+@pytest.fixture
+def client():
+    with make_client() as test_client:
+        yield test_client
+
+
+def new_conversation(client):
+    response = client.post("/api/conversations")
+    assert response.status_code == 201
+    return response.json()["conversation_id"]
+
+
+def test_conversation_ids_are_made_by_the_server_and_unguessable(client):
+    first, second = new_conversation(client), new_conversation(client)
+    assert first != second and len(first) >= 64
+    forged = first[:-1] + ("0" if first[-1] != "0" else "1")
+    response = client.post(f"/api/conversations/{forged}/messages", json={"text": "hoi"})
+    assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_conversation"
+
+
+def test_a_message_is_forwarded_and_replies_are_plain_text_with_known_links(client):
+    conversation = new_conversation(client)
+    response = client.post(f"/api/conversations/{conversation}/messages", json={"text": "  /crisis hallo\x00 "})
+    assert response.status_code == 200
+    assert SEEN[-1] == {"sender": conversation, "message": "crisis hallo"}  # no intent injection, no control chars
+    replies = response.json()["replies"]
+    assert len(replies) == 1  # the image reply is dropped
+    assert replies[0]["links"] == [
+        {"text": "0800-0432", "href": "tel:+318000432"},
+        {"text": "kindertelefoon.nl", "href": "https://www.kindertelefoon.nl"},
+    ]
+    assert replies[0]["buttons"] == [{"title": "Is het gratis?", "payload": "/ask_free"}]
+    assert "set-cookie" not in response.headers
+
+
+def test_button_payloads_must_be_known(client):
+    conversation = new_conversation(client)
+    assert client.post(f"/api/conversations/{conversation}/messages", json={"payload": "/ask_free"}).status_code == 200
+    bad = client.post(f"/api/conversations/{conversation}/messages", json={"payload": "/crisis{\"x\": 1}"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_payload"
+
+
+@pytest.mark.parametrize(
+    "body, headers, status, code",
+    [
+        (b"not json", {"Content-Type": "application/json"}, 400, "invalid_json"),
+        (b"\xff\xfe\x00", {"Content-Type": "application/json"}, 400, "invalid_json"),
+        (json.dumps({"text": ""}).encode(), {"Content-Type": "application/json"}, 422, "empty_message"),
+        (json.dumps({"text": " \x01\x02 "}).encode(), {"Content-Type": "application/json"}, 422, "empty_message"),
+        (json.dumps({"text": "a" * 2001}).encode(), {"Content-Type": "application/json"}, 422, "message_too_long"),
+        (json.dumps({"text": 42}).encode(), {"Content-Type": "application/json"}, 422, "invalid_text"),
+        (json.dumps(["hoi"]).encode(), {"Content-Type": "application/json"}, 422, "invalid_body"),
+        (json.dumps({"text": "hoi", "sender": "x"}).encode(), {"Content-Type": "application/json"}, 422, "invalid_body"),
+        (b"text=hoi", {"Content-Type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"),
+        (json.dumps({"text": "a" * 20000}).encode(), {"Content-Type": "application/json"}, 413, "body_too_large"),
+    ],
+)
+def test_bad_input_gets_a_clear_json_error(client, body, headers, status, code):
+    conversation = new_conversation(client)
+    response = client.post(f"/api/conversations/{conversation}/messages", content=body, headers=headers)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert "Traceback" not in response.text
+
+
+def test_rate_limit_per_conversation():
+    with make_client(rate_limit={"per_conversation": {"messages": 2, "per_seconds": 60},
+                                 "per_client": {"messages": 100, "per_seconds": 60},
+                                 "new_conversations_per_client": {"messages": 10, "per_seconds": 60}}) as client:
+        conversation = new_conversation(client)
+        codes = [client.post(f"/api/conversations/{conversation}/messages", json={"text": "hoi"}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+
+
+def test_rate_limiter_window_slides():
+    now = [0.0]
+    limiter = RateLimiter(2, 10, clock=lambda: now[0])
+    assert limiter.allow("a") and limiter.allow("a") and not limiter.allow("a")
+    assert limiter.allow("b")
+    now[0] = 10.0
+    assert limiter.allow("a")
+
+
+def test_pages_have_a_strict_content_security_policy(client):
+    response = client.get("/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'self'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/en").status_code == 200
+    assert client.get("/widget.js").headers["cross-origin-resource-policy"] == "cross-origin"
+
+
+def test_only_configured_origins_may_call_the_api():
+    with make_client(allowed_origins=["https://help.example.org"]) as client:
+        allowed = client.options("/api/conversations", headers={"Origin": "https://help.example.org", "Access-Control-Request-Method": "POST"})
+        refused = client.options("/api/conversations", headers={"Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"})
+        assert allowed.headers.get("access-control-allow-origin") == "https://help.example.org"
+        assert "access-control-allow-origin" not in refused.headers
+
+
+def test_unknown_routes_and_methods_answer_json(client):
+    assert client.get("/nope").json()["error"]["code"] == "not_found"
+    assert client.get("/api/conversations").json()["error"]["code"] == "method_not_allowed"
