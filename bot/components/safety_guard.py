@@ -13,7 +13,7 @@ from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.matcher import PATTERNS_FILE, SafetyMatcher, Token, load_matcher
+from bot.safety.matcher import PATTERNS_FILE, URL_LIKE, SafetyMatcher, Token, load_matcher
 
 SAFETY_KEY = "safety"
 
@@ -22,10 +22,11 @@ SAFETY_KEY = "safety"
 class SafetyGuard(GraphComponent):
     """Set the safety intent when a pattern recognises a safety case.
 
-    Runs after the classifiers. The classifier's intent stands unless the
-    patterns find a case that ranks higher (danger now, then crisis, then a
-    child disclosing, then material); the decision is added to the parse data
-    under `safety` so that transcripts show when the guard acted.
+    Runs after the classifiers. The patterns' finding replaces the classifier's
+    intent, except that a more urgent classifier intent stands and danger now,
+    crisis and a child disclosing are never downgraded (see patterns.yml). The
+    decision is added to the parse data under `safety`, so that transcripts
+    show when the guard acted.
     """
 
     @staticmethod
@@ -60,7 +61,7 @@ class SafetyGuard(GraphComponent):
         verdict = self.matcher.verdict(tokens) if tokens else None
         predicted = message.get(INTENT) or {}
         predicted_name: Optional[str] = predicted.get(INTENT_NAME_KEY)
-        acted = bool(verdict) and self.matcher.priority_of(verdict.intent) < self.matcher.priority_of(predicted_name)
+        acted = verdict is not None and self.matcher.overrules(verdict, predicted_name)
         message.set(
             SAFETY_KEY,
             {
@@ -82,8 +83,17 @@ class SafetyGuard(GraphComponent):
 
 
 def tokens_of(message: Message) -> List[Token]:
-    """Return the message's tokens with lemmas, from spaCy's doc when present."""
+    """Return the message's tokens with lemmas, from spaCy's doc when present.
+
+    A link that the tokenizer split apart ("site[.]example") still counts as a
+    link: it adds one token that is only a link.
+    """
     doc = message.get(SPACY_DOCS[TEXT])
     if doc is not None:
-        return [Token.create(t.text, t.lemma_, t.like_url) for t in doc if not t.is_space]
-    return [Token.create(t.text, t.lemma or t.text) for t in message.get(TOKENS_NAMES[TEXT]) or []]
+        tokens = [Token.create(t.text, t.lemma_, t.like_url) for t in doc if not t.is_space]
+    else:
+        tokens = [Token.create(t.text, t.lemma or t.text) for t in message.get(TOKENS_NAMES[TEXT]) or []]
+    text = message.get(TEXT) or ""
+    if not any(token.like_url for token in tokens) and URL_LIKE.search(text):
+        tokens.append(Token("", ("",), like_url=True))
+    return tokens

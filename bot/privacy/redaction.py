@@ -32,8 +32,9 @@ PLACEHOLDERS = {
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(
-    r"(?:https?://|ftp://|www\.)\S+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|org|net|be|de|eu|io|ru|to|me|ly|link|xyz|info|tk|onion|co|uk)\b(?:/\S*)?",
+    r"(?:https?://|hxxps?://|ftp://|www\.)\S+"
+    r"|\b[\w-]+(?:\[\.\]|\(\.\)|\[dot\]|\(dot\))[\w.\[\]()-]+(?:/\S*)?"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|org|net|be|de|eu|io|ru|to|me|ly|link|xyz|info|tk|onion|co|uk|example)\b(?:/\S*)?",
     re.IGNORECASE,
 )
 IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b", re.IGNORECASE)

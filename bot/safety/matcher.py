@@ -5,8 +5,9 @@ groups: a rule fires when every group has a phrase in the message (within a
 window of tokens) and no `unless` phrase occurs. A phrase is a sequence of
 terms; a term is a word (matched on the token's text or lemma within an edit
 distance that grows with the word's length), a prefix (`word*`), or a
-placeholder: `{minor}` for an age from 6 to 17 and `{url}` for a link; a
-trailing `?` makes a term optional ("eind aan te? maken").
+placeholder: `{minor}` for an age from 6 to 17 (digits or words), `{adult}` for
+18 to 99 and `{url}` for a link; a trailing `?` makes a term optional ("eind
+aan te? maken") and `...` stands for up to two words of any kind.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
 MINOR_AGE = re.compile(r"^(?:[6-9]|1[0-7])(?:yo|y|j|jr|jaar|years?)?$")
-URL_LIKE = re.compile(r"(?:https?://|www\.|\w\.(?:com|nl|be|org|net|io|ru|to|me|ly|link|xyz)\b)", re.I)
+ADULT_AGE = re.compile(r"^(?:1[89]|[2-9]\d)(?:yo|y|j|jr|jaar|years?)?$")
+MINOR_WORDS = {
+    "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien",
+    "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+}
+URL_LIKE = re.compile(
+    r"(?:https?://|hxxps?://|www\.|\w\.(?:com|nl|be|org|net|io|ru|to|me|ly|link|xyz|example)\b|\w(?:\[\.\]|\(\.\)|\[dot\]|\(dot\))\w)",
+    re.I,
+)
 REPEATED = re.compile(r"(.)\1{2,}")
 DOUBLED = re.compile(r"(.)\1+")
 
@@ -70,7 +79,7 @@ class Term:
     """One token position of a phrase."""
 
     value: str
-    kind: str  # "word", "prefix", "minor" or "url"
+    kind: str  # "word", "prefix", "minor", "adult", "url" or "any"
     optional: bool = False
 
     @classmethod
@@ -81,6 +90,8 @@ class Term:
             return cls(term.value, term.kind, optional=True)
         if raw == "{minor}":
             return cls("", "minor")
+        if raw == "{adult}":
+            return cls("", "adult")
         if raw == "{url}":
             return cls("", "url")
         if raw.endswith("*"):
@@ -91,8 +102,12 @@ class Term:
         """Tell whether a token form (text or lemma) satisfies this term."""
         if self.kind == "url":
             return token_is_url
+        if self.kind == "any":
+            return True
         if self.kind == "minor":
-            return bool(MINOR_AGE.match(form))
+            return bool(MINOR_AGE.match(form)) or form in MINOR_WORDS
+        if self.kind == "adult":
+            return bool(ADULT_AGE.match(form))
         if self.kind == "prefix":
             head = form[: len(self.value)]
             return len(form) >= len(self.value) and _close(head, self.value)
@@ -110,9 +125,15 @@ def _close(form: str, word: str) -> bool:
 Phrase = tuple[Term, ...]
 
 
+GAP = (Term("", "any", optional=True), Term("", "any", optional=True))
+
+
 def parse_phrase(raw: str) -> Phrase:
-    """Split a phrase into terms on whitespace."""
-    return tuple(Term.parse(part) for part in raw.split())
+    """Split a phrase into terms on whitespace; "..." becomes up to two words of any kind."""
+    terms: list[Term] = []
+    for part in raw.split():
+        terms.extend(GAP if part == "..." else (Term.parse(part),))
+    return tuple(terms)
 
 
 def _phrase_at(phrase: Phrase, tokens: Sequence[Token], start: int) -> Optional[int]:
@@ -190,8 +211,9 @@ class Verdict:
 class SafetyMatcher:
     """Find the highest-priority safety category in a tokenised message."""
 
-    def __init__(self, categories: Sequence[Category]) -> None:
+    def __init__(self, categories: Sequence[Category], never_downgrade: Sequence[str] = ()) -> None:
         self.categories = tuple(categories)
+        self.never_downgrade = frozenset(never_downgrade)
 
     @classmethod
     def from_patterns(cls, patterns: dict) -> "SafetyMatcher":
@@ -210,7 +232,7 @@ class SafetyMatcher:
                 for index, rule in enumerate(spec["rules"])
             )
             categories.append(Category(name, spec["intent"], rules))
-        return cls(categories)
+        return cls(categories, patterns.get("never_downgrade", ()))
 
     def verdicts(self, tokens: Sequence[Token]) -> list[Verdict]:
         """Return every category that applies, highest priority first."""
@@ -225,6 +247,17 @@ class SafetyMatcher:
         """Return the highest-priority category that applies, if any."""
         verdicts = self.verdicts(tokens)
         return verdicts[0] if verdicts else None
+
+    def overrules(self, verdict: Verdict, predicted: Optional[str]) -> bool:
+        """Tell whether a verdict replaces the classifier's intent.
+
+        It does unless the classifier's intent is the same, more urgent, or an
+        urgent one (`never_downgrade`) that is at least as urgent.
+        """
+        if verdict.intent == predicted:
+            return False
+        more_urgent = self.priority_of(verdict.intent) < self.priority_of(predicted)
+        return more_urgent or predicted not in self.never_downgrade
 
     def priority_of(self, intent: Optional[str]) -> int:
         """Return the rank of an intent (lower is more urgent; others rank last)."""

@@ -70,8 +70,13 @@ def evaluate(messages: Iterable[dict], classify: Callable[[str], str]) -> Safety
 
 def model_classifier(model_path: str | None = None) -> Callable[[str], str]:
     """Return a function that parses text with the trained model (NLU and safety guard)."""
+    import logging
+
+    import structlog
     from rasa.core.agent import Agent
 
+    # Rasa's structured logger prints every parsed text at debug level; keep test output quiet.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     agent = Agent.load(str(project_path(model_path or settings()["rasa"]["model"])))
 
     def classify(text: str) -> str:
