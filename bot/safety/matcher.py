@@ -45,9 +45,14 @@ def normalise(text: str) -> str:
     return REPEATED.sub(r"\1\1", plain)
 
 
+POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
+
+
 def _forms(text: str, lemma: str) -> tuple[str, ...]:
-    """Return the forms a token may match: text, lemma, and for "dieeee" also "die"."""
+    """Return the forms a token may match: text, lemma, "sister" for "sister's", "die" for "dieeee"."""
     forms = [normalise(text), normalise(lemma or text)]
+    if POSSESSIVE.search(text):
+        forms.append(POSSESSIVE.sub("", normalise(text)))
     if REPEATED.search(text.lower()):
         forms.append(DOUBLED.sub(r"\1", normalise(text)))
     return tuple(dict.fromkeys(forms))

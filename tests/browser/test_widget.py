@@ -146,3 +146,54 @@ def test_keyboard_only(page, servers):
     page.keyboard.press("Enter")
     expect(page.locator(".hw-bot")).not_to_have_count(before, timeout=20000)
     expect(page.locator(".hw-log")).to_have_attribute("aria-live", "polite")
+
+
+def test_no_request_leaves_the_chat_server(browser, servers):
+    context = browser.new_context()
+    requested = []
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    open_chat(page, servers["demo"])
+    send(page, "hoi, wat is dit voor chat")
+    assert requested and all(url.startswith("http://127.0.0.1:8000/") for url in requested), requested
+    context.close()
+
+
+def test_usable_at_200_percent_zoom(browser, servers):
+    # 200 % zoom on a 1280 x 800 screen leaves 640 x 400 CSS pixels.
+    context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
+    page = context.new_page()
+    open_chat(page, servers["demo"])
+    for selector in (".hw-exit", "#hw-input", ".hw-send", ".hw-close"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 640 and box["y"] + box["height"] <= 400, selector
+    send(page, "wat kost een show")
+    expect(page.locator(".hw-bot").last).to_be_visible()
+    context.close()
+
+
+def contrast(foreground: str, background: str) -> float:
+    """Return the WCAG contrast ratio of two "rgb(r, g, b)" colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_text_contrast_meets_wcag_aa(page, servers):
+    open_chat(page, servers["demo"])
+    send(page, "ik denk aan zelfmoord")  # the safety guard makes sure the reply carries links
+    pairs = {
+        ".hw-exit": None, ".hw-send": None, ".hw-title": ".hw-header", ".hw-subtitle": ".hw-header",
+        ".hw-bot .hw-text": None, ".hw-user .hw-text": None, ".hw-choice": None, ".hw-text a": ".hw-bot .hw-text",
+    }
+    for selector, background_of in pairs.items():
+        element = page.locator(selector).first
+        colour = element.evaluate("e => getComputedStyle(e).color")
+        holder = page.locator(background_of).first if background_of else element
+        background = holder.evaluate("e => getComputedStyle(e).backgroundColor")
+        if background == "rgba(0, 0, 0, 0)":
+            background = "rgb(255, 255, 255)"
+        assert contrast(colour, background) >= 4.5, f"{selector}: {colour} on {background}"
