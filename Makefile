@@ -19,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval safety-report lock clean
+.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval safety-report bench lock clean
 
 run: $(MODEL)
 	$(PY) -m bot run
@@ -70,6 +70,9 @@ evaluate-nlu: $(STAMP) $(SPACY)
 
 safety-report: $(MODEL)
 	$(PY) -m bot safety-report
+
+bench: $(MODEL)
+	$(PY) bench/load.py
 
 crossval: $(STAMP) $(SPACY)
 	$(PY) -m bot crossval

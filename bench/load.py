@@ -1,7 +1,9 @@
 """Load benchmark: N anonymous users holding six-turn conversations without pauses.
 
-Runs against a started assistant (`make run`, or --start to start it here):
-(a) the Rasa REST channel and (b) the web tier's chat API. Prints latency
+Starts the assistant itself (or, with --running, uses one started by `make
+run`) and measures (a) the Rasa REST channel and (b) the web tier's chat API.
+The benchmark is a single client, so when it starts the servers itself it
+lifts the web tier's per-client rate limits for the run. Prints latency
 percentiles, throughput, errors and the peak RSS of each server process as a
 table, and writes the figures to results/bench/load.json.
 
@@ -12,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
+import tempfile
 import platform
 import random
 import statistics
@@ -21,7 +26,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Awaitable, Callable, Optional
+from typing import Awaitable, Callable, Iterator, Optional
 
 import httpx
 import psutil
@@ -173,15 +178,26 @@ def print_table(rows: list[dict]) -> None:
               f"{row['p95_ms']:>8} {row['p99_ms']:>8} {row['messages_per_second']:>7}  {rss}")
 
 
-def time_to_first_answer() -> float:
-    """Start the servers here and return seconds until the first answered message."""
+@contextlib.contextmanager
+def started_servers() -> Iterator[float]:
+    """Start the servers with lifted per-client limits; yield seconds from start to first answer."""
+    from bot import settings as settings_module
     from bot.runner import running
 
+    config = settings_module.settings()
+    config["web"]["rate_limit"] = {name: {"messages": 10**9, "per_seconds": 1} for name in config["web"]["rate_limit"]}
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        yaml.safe_dump(config, handle)
+    os.environ["BOT_SETTINGS"] = handle.name
+    settings_module.settings.cache_clear()
     started = time.monotonic()
-    with open("/dev/null", "w") as quiet, running(quiet) as urls:
-        response = httpx.post(urls["webhook"], json={"sender": "bench-start", "message": "hallo"}, timeout=60)
-        assert response.status_code == 200 and response.json()
-        return time.monotonic() - started
+    try:
+        with open(os.devnull, "w") as quiet, running(quiet) as urls:
+            response = httpx.post(urls["webhook"], json={"sender": "bench-start", "message": "hallo"}, timeout=60)
+            assert response.status_code == 200 and response.json()
+            yield time.monotonic() - started
+    finally:
+        os.unlink(handle.name)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -192,20 +208,22 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--targets", nargs="+", choices=["rest", "web"], default=["rest", "web"])
     parser.add_argument("--rest", default="http://127.0.0.1:5005")
     parser.add_argument("--web", default="http://127.0.0.1:8000")
-    parser.add_argument("--startup", action="store_true", help="also measure start-to-first-answer (starts its own servers)")
+    parser.add_argument("--running", action="store_true", help="use servers started by `make run` instead of starting them")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench" / "load.json"))
     args = parser.parse_args(argv)
 
     report: dict = {"machine": {"cpus": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
                                 "platform": platform.platform(), "python": platform.python_version()},
                     "seconds_per_level": args.seconds, "runs": []}
-    if args.startup:
-        report["start_to_first_answer_s"] = round(time_to_first_answer(), 1)
-        print(f"start to first answered message: {report['start_to_first_answer_s']} s")
-    for target in args.targets:
-        for users in args.users:
-            result = asyncio.run(run_level(target, users, args.seconds, args.rest, args.web))
-            report["runs"].append(result.summary())
+    with contextlib.ExitStack() as stack:
+        if not args.running:
+            report["start_to_first_answer_s"] = round(stack.enter_context(started_servers()), 1)
+            print(f"start to first answered message: {report['start_to_first_answer_s']} s", flush=True)
+        for target in args.targets:
+            for users in args.users:
+                result = asyncio.run(run_level(target, users, args.seconds, args.rest, args.web))
+                report["runs"].append(result.summary())
+                print(f"  {target} {users} users: p95 {result.summary()['p95_ms']} ms", flush=True)
     print_table(report["runs"])
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

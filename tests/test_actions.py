@@ -25,7 +25,7 @@ def run(action, tracker):
 
 
 def at(moment):
-    """Return a copy of an action class whose clock is fixed at `moment`."""
+    """Return a clock that always says `moment`."""
     def clock():
         return moment
     return clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -22,6 +23,6 @@ def print_safety_report() -> int:
         print(f"Dev-set grade skipped: {grader} not found.")
         return 0
     print("\nDev-set grade (../shared/eval/grade.py, first messages through the REST channel):", flush=True)
-    with open("/dev/null", "w") as quiet, running(quiet) as urls:
+    with open(os.devnull, "w") as quiet, running(quiet) as urls:
         subprocess.run([sys.executable, str(grader), str(cases), "--url", urls["webhook"], "--quiet"], check=True)
     return 0
