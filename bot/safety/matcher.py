@@ -12,15 +12,17 @@ aan te? maken") and `...` stands for up to two words of any kind.
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 import yaml
+from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
@@ -141,39 +143,73 @@ def parse_phrase(raw: str) -> Phrase:
     return tuple(terms)
 
 
-def _phrase_at(phrase: Phrase, tokens: Sequence[Token], start: int) -> Optional[int]:
+class TermIndex:
+    """Find every term a token form satisfies: a dict for exact words, one
+    C-level fuzzy search for typos, and a short scan of the prefixes."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        terms = set(terms)
+        self.exact: dict[str, list[Term]] = defaultdict(list)
+        for term in terms:
+            if term.kind == "word":
+                self.exact[term.value].append(term)
+        self.fuzzy = [term for term in terms if term.kind == "word" and allowed_edits(term.value) > 0]
+        self.fuzzy_values = [term.value for term in self.fuzzy]
+        self.prefixes = [term for term in terms if term.kind == "prefix"]
+        self.special = [term for term in terms if term.kind in ("minor", "adult", "url")]
+        self.terms_for = lru_cache(maxsize=100_000)(self._terms_for)
+
+    def _terms_for(self, form: str, is_url: bool) -> frozenset[Term]:
+        """Return the terms (not "any") that this form satisfies."""
+        found = set(self.exact.get(form, ()))
+        if len(form) >= 5:
+            for _, distance, index in process.extract_iter(
+                form, self.fuzzy_values, scorer=DamerauLevenshtein.distance, score_cutoff=2
+            ):
+                if distance <= allowed_edits(self.fuzzy_values[index]):
+                    found.add(self.fuzzy[index])
+        found.update(term for term in self.prefixes if term.matches(form))
+        found.update(term for term in self.special if term.matches(form, is_url))
+        return frozenset(found)
+
+
+def _phrase_end(phrase: Phrase, start: int, hits: Sequence[frozenset], joined: Sequence[frozenset]) -> Optional[int]:
     """Return the end index when `phrase` matches from `start`, else None.
 
-    A word term may also match two adjacent tokens written apart ("zelf moord").
+    `hits[i]` holds the terms token i satisfies; `joined[i]` those that tokens
+    i and i+1 written together satisfy ("zelf moord").
     """
     if not phrase:
         return start
     term, rest = phrase[0], phrase[1:]
     if term.optional:
-        skipped = _phrase_at(rest, tokens, start)
+        skipped = _phrase_end(rest, start, hits, joined)
         if skipped is not None:
             return skipped
-    if start >= len(tokens):
+    if start >= len(hits):
         return None
-    token = tokens[start]
-    if any(term.matches(form, token.like_url) for form in token.forms):
-        end = _phrase_at(rest, tokens, start + 1)
+    if term.kind == "any" or term in hits[start]:
+        end = _phrase_end(rest, start + 1, hits, joined)
         if end is not None:
             return end
-    if term.kind in ("word", "prefix") and start + 1 < len(tokens):
-        joined = token.text + tokens[start + 1].text
-        if term.matches(joined):
-            return _phrase_at(rest, tokens, start + 2)
+    if term in joined[start]:
+        return _phrase_end(rest, start + 2, hits, joined)
     return None
 
 
-def phrase_positions(phrases: Iterable[Phrase], tokens: Sequence[Token]) -> list[int]:
-    """Return the start indices where any of the phrases matches."""
-    return [
-        start
-        for start in range(len(tokens))
-        if any(_phrase_at(phrase, tokens, start) is not None for phrase in phrases)
-    ]
+def _within_window(positions: Sequence[Sequence[int]], window: int) -> bool:
+    """Tell whether one position can be picked from each list with all of them within `window`."""
+    sorted_lists = [sorted(group) for group in positions]
+    for start in sorted(p for group in sorted_lists for p in group):
+        if all(
+            bisect.bisect_left(group, start) < len(group) and group[bisect.bisect_left(group, start)] <= start + window
+            for group in sorted_lists
+        ):
+            return True
+    return False
+
+
+Key = tuple[str, object]
 
 
 @dataclass(frozen=True)
@@ -185,14 +221,20 @@ class Rule:
     unless: tuple[Phrase, ...]
     window: int
 
-    def fires(self, tokens: Sequence[Token]) -> bool:
-        """Tell whether the rule applies to the tokens."""
-        if self.unless and phrase_positions(self.unless, tokens):
+    def phrases(self) -> Iterator[tuple[Phrase, Key]]:
+        """Yield every phrase of the rule with the key its positions are kept under."""
+        for index, group in enumerate(self.groups):
+            for phrase in group:
+                yield phrase, (self.name, index)
+        for phrase in self.unless:
+            yield phrase, (self.name, "unless")
+
+    def fires(self, positions: dict[Key, list[int]]) -> bool:
+        """Tell whether the rule applies, given where each of its phrases matched."""
+        if positions.get((self.name, "unless")):
             return False
-        positions = [phrase_positions(group, tokens) for group in self.groups]
-        if not all(positions):
-            return False
-        return any(max(combo) - min(combo) <= self.window for combo in itertools.product(*positions))
+        found = [positions.get((self.name, index), []) for index in range(len(self.groups))]
+        return all(found) and _within_window(found, self.window)
 
 
 @dataclass(frozen=True)
@@ -219,6 +261,13 @@ class SafetyMatcher:
     def __init__(self, categories: Sequence[Category], never_downgrade: Sequence[str] = ()) -> None:
         self.categories = tuple(categories)
         self.never_downgrade = frozenset(never_downgrade)
+        entries = [entry for category in self.categories for rule in category.rules for entry in rule.phrases()]
+        self.index = TermIndex(term for phrase, _ in entries for term in phrase)
+        self.by_first: dict[Term, list[tuple[Phrase, Key]]] = defaultdict(list)
+        self.floating: list[tuple[Phrase, Key]] = []
+        for phrase, key in entries:
+            first = phrase[0]
+            (self.floating if first.optional or first.kind == "any" else self.by_first[first]).append((phrase, key))
 
     @classmethod
     def from_patterns(cls, patterns: dict) -> "SafetyMatcher":
@@ -239,11 +288,29 @@ class SafetyMatcher:
             categories.append(Category(name, spec["intent"], rules))
         return cls(categories, patterns.get("never_downgrade", ()))
 
+    def positions(self, tokens: Sequence[Token]) -> dict[Key, list[int]]:
+        """Return, per rule group, the token positions where one of its phrases starts."""
+        hits = [
+            frozenset().union(*(self.index.terms_for(form, token.like_url) for form in token.forms)) for token in tokens
+        ]
+        joined = [
+            frozenset(t for t in self.index.terms_for(a.text + b.text, False) if t.kind in ("word", "prefix"))
+            for a, b in zip(tokens, tokens[1:])
+        ] + [frozenset()]
+        found: dict[Key, list[int]] = defaultdict(list)
+        for start in range(len(tokens)):
+            candidates = {id(p): (p, k) for term in hits[start] | joined[start] for p, k in self.by_first.get(term, ())}
+            for phrase, key in [*candidates.values(), *self.floating]:
+                if (not found[key] or found[key][-1] != start) and _phrase_end(phrase, start, hits, joined) is not None:
+                    found[key].append(start)
+        return found
+
     def verdicts(self, tokens: Sequence[Token]) -> list[Verdict]:
         """Return every category that applies, highest priority first."""
+        positions = self.positions(tokens)
         found = []
         for category in self.categories:
-            rule = next((r for r in category.rules if r.fires(tokens)), None)
+            rule = next((r for r in category.rules if r.fires(positions)), None)
             if rule:
                 found.append(Verdict(category.name, category.intent, rule.name))
         return found
