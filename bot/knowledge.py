@@ -35,8 +35,7 @@ class Helpline:
 
     id: str
     name: str
-    phones: tuple[str, ...]
-    tels: tuple[str, ...]
+    phones: dict[str, str]  # as shown -> tel: number (E.164 or short number)
     web: Optional[str]
     chat: Optional[str]
     report_form: Optional[str]
@@ -49,7 +48,7 @@ class Helpline:
         """Return the language-neutral contact line: phones, chat, website."""
         parts = []
         if self.phones:
-            parts.append("☎ " + " / ".join(self.phones))
+            parts.append("☎ " + " / ".join(self.phones))  # the keys: numbers as shown
         if self.chat:
             parts.append("chat")
         if self.web:
@@ -81,8 +80,7 @@ def helplines() -> dict[str, Helpline]:
         entry["id"]: Helpline(
             id=entry["id"],
             name=entry["name"],
-            phones=tuple(phone["display"] for phone in entry.get("phone") or []),
-            tels=tuple(phone["tel"] for phone in entry.get("phone") or []),
+            phones={phone["display"]: phone["tel"] for phone in entry.get("phone") or []},
             web=entry.get("web"),
             chat=entry.get("chat"),
             report_form=entry.get("report_form"),

@@ -1,9 +1,13 @@
 """Redaction of personal data: examples, generated identifiers, and tracker events."""
 
+import asyncio
+import json
 import re
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given, settings, strategies as st
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.slots import TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -11,7 +15,7 @@ from stdnum import iban as iban_module
 from stdnum.nl import bsn as bsn_module
 
 from bot.privacy.redaction import redact
-from bot.privacy.tracker_store import redacted_copy
+from bot.privacy.tracker_store import RedactingSQLTrackerStore
 
 
 @pytest.mark.parametrize(
@@ -108,7 +112,8 @@ def test_generated_emails_never_survive(user, domain):
     assert f"{user}@{domain}" not in redact(f"mail {user}@{domain}")
 
 
-def test_tracker_copy_redacts_user_events_and_keeps_bot_replies():
+def test_stored_events_are_redacted_and_bot_replies_kept(tmp_path):
+    store = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
     tracker = DialogueStateTracker.from_events(
         "s1",
         [
@@ -120,9 +125,13 @@ def test_tracker_copy_redacts_user_events_and_keeps_bot_replies():
         ],
         slots=[TextSlot("hl1_contact", mappings=[{"type": "custom"}])],
     )
-    copy = redacted_copy(tracker)
-    stored = str([event.as_dict() for event in copy.events])
+    asyncio.run(store.save(tracker))
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    with engine.connect() as connection:
+        events = [json.loads(row[0]) for row in connection.execute(sa.text("SELECT data FROM events"))]
+    engine.dispose()
+    stored = json.dumps(events, ensure_ascii=False)
     assert "0612345678" not in stored and "Piet" not in stored and "piet@example.com" not in stored
     assert "Bel 0800-0432 voor hulp." in stored  # the bot's own words are kept
-    assert copy.get_slot("hl1_contact") == "☎ 0800-0432"
+    assert {"hl1_contact": "☎ 0800-0432"} in [{e["name"]: e["value"]} for e in events if e["event"] == "slot"]
     assert "0612345678" in tracker.events[0].text  # the live tracker is untouched

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-from typing import Any
+from typing import Any, Iterator, List, Text
 
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -22,16 +22,23 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     return {key: redact_value(value) if key != "event" else value for key, value in data.items()}
 
 
-def redacted_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    """Return a tracker with the same events, each user event redacted."""
-    events = [Event.from_parameters(redact_event(event.as_dict())) for event in tracker.events]
-    slots = [copy.deepcopy(slot) for slot in tracker.slots.values()]
-    return DialogueStateTracker.from_events(tracker.sender_id, events, slots=slots)
+def redacted(event: Event) -> Event:
+    """Return the event itself, or a redacted copy when it carries what a person typed."""
+    data = event.as_dict()
+    return Event.from_parameters(redact_event(data)) if data.get("event") in USER_EVENT_TYPES else event
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
-    """SQL tracker store (SQLite or PostgreSQL) that never stores raw personal data."""
+    """SQL tracker store (SQLite or PostgreSQL) that never stores or publishes raw personal data.
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the conversation's new events, redacted."""
-        await super().save(redacted_copy(tracker))
+    Only the events not yet stored are redacted, as Rasa writes them; the live
+    tracker of the conversation is left untouched.
+    """
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """Return the events to store, redacted."""
+        return (redacted(event) for event in super()._additional_events(session, tracker))
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
+        """Publish new events to a configured event broker, redacted."""
+        await super()._stream_new_events(event_broker, [redacted(event) for event in new_events], sender_id)

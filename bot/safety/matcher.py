@@ -109,8 +109,6 @@ class Term:
         """Tell whether a token form (text or lemma) satisfies this term."""
         if self.kind == "url":
             return token_is_url
-        if self.kind == "any":
-            return True
         if self.kind == "minor":
             return bool(MINOR_AGE.match(form)) or form in MINOR_WORDS
         if self.kind == "adult":

@@ -17,7 +17,7 @@ def _known_links() -> tuple[tuple[re.Pattern, str, str], ...]:
     """Return (pattern, text, href) for every help line phone number and website, longest first."""
     found: dict[str, str] = {}
     for line in helplines().values():
-        found.update({display: f"tel:{tel}" for display, tel in zip(line.phones, line.tels)})
+        found.update({display: f"tel:{tel}" for display, tel in line.phones.items()})
         if line.web:
             found[line.web_label()] = line.web
     ordered = sorted(found.items(), key=lambda item: -len(item[0]))
