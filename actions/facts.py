@@ -1,19 +1,37 @@
-"""The action that picks the fact card answering a factual question."""
+"""The actions that pick the fact card answering a factual question."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_intent
-from bot.knowledge import answers, citation, fact_cards
+from bot.fact_search import fact_search
+from bot.knowledge import FactCard, answers, citation, fact_cards
+
+
+def _fact_slots(card: Optional[FactCard], tracker: Tracker) -> List[EventType]:
+    """Return the slot events that put the card (or no card) into the reply."""
+    if card is None:
+        return [SlotSet("fact_found", False), SlotSet("fact_text", None), SlotSet("fact_source", None)]
+    language = language_of(tracker)
+    return [
+        SlotSet("fact_found", True),
+        SlotSet("fact_text", card.text[language]),
+        SlotSet("fact_source", citation(card, language)),
+    ]
+
+
+def _question(tracker: Tracker) -> str:
+    """Return the text of the latest user message."""
+    return tracker.latest_message.get("text") or ""
 
 
 class ActionChooseFact(Action):
-    """Fill the fact slots with the best card for the latest factual intent."""
+    """Fill the fact slots for a factual intent: the card the search ranks best, else the intent's own card."""
 
     def name(self) -> Text:
         """Return the action's name in the domain."""
@@ -23,7 +41,22 @@ class ActionChooseFact(Action):
         """Set the card's text in the conversation's language and its citation."""
         card_ids = answers().get(latest_intent(tracker) or "")
         if not card_ids:
-            return [SlotSet("fact_text", None), SlotSet("fact_source", None)]
-        card = fact_cards()[card_ids[0]]
-        language = language_of(tracker)
-        return [SlotSet("fact_text", card.text[language]), SlotSet("fact_source", citation(card, language))]
+            return _fact_slots(None, tracker)
+        hit = fact_search().answer(_question(tracker))
+        return _fact_slots(fact_cards()[hit.card_id if hit else card_ids[0]], tracker)
+
+
+class ActionSearchFacts(Action):
+    """Answer a message no intent fits from the fact cards, or say honestly that there is no answer."""
+
+    def name(self) -> Text:
+        """Return the action's name in the domain."""
+        return "action_search_facts"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Set the best card above the threshold, or mark that none was found."""
+        hit = fact_search().answer(_question(tracker))
+        return _fact_slots(fact_cards()[hit.card_id] if hit else None, tracker)
+
+
+fact_search()  # build the index when the action server starts, not on the first question

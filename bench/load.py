@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import tempfile
@@ -32,6 +33,8 @@ import httpx
 import psutil
 import yaml
 
+from bot.settings import rasa_urls, settings
+
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATIONS = yaml.safe_load((ROOT / "bench" / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
 PROCESS_MARKERS = {"rasa": "rasa run", "actions": "rasa_sdk", "web": "uvicorn"}
@@ -47,6 +50,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def percentile(self, share: float) -> float:
         """Return a latency percentile in milliseconds."""
@@ -64,6 +68,9 @@ class Result:
             "mean_ms": round(1000 * statistics.fmean(self.latencies), 1) if self.latencies else None,
             "messages_per_second": round(len(self.latencies) / self.seconds, 1),
             "peak_rss_mb": self.peak_rss_mb,
+            "cpu_ms_per_message": {
+                name: round(1000 * seconds / len(self.latencies), 1) for name, seconds in self.cpu_seconds.items()
+            } if self.latencies else {},
         }
 
 
@@ -78,47 +85,68 @@ def server_processes() -> dict[str, list[psutil.Process]]:
     return found
 
 
-class MemoryWatch:
-    """Sample the RSS of the server processes in a thread and keep the peak per kind."""
+class ProcessWatch:
+    """Sample the server processes in a thread: peak RSS and CPU seconds used, per kind."""
 
     def __init__(self) -> None:
         self.peaks: dict[str, float] = {}
+        self._cpu_at_start: dict[int, float] = {}
+        self._cpu_now: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "MemoryWatch":
+    def __enter__(self) -> "ProcessWatch":
+        self._sample()
+        self._cpu_at_start = {pid: cpu for pid, (_, cpu) in self._cpu_now.items()}
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._sample()
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """Return the CPU seconds (user + system) each kind of process used while watched."""
+        used: dict[str, float] = {}
+        for pid, (name, cpu) in self._cpu_now.items():
+            used[name] = round(used.get(name, 0.0) + cpu - self._cpu_at_start.get(pid, cpu), 2)
+        return used
+
+    def _sample(self) -> None:
+        for name, processes in server_processes().items():
+            total = 0.0
+            for process in processes:
+                try:
+                    total += process.memory_info().rss / 2**20
+                    times = process.cpu_times()
+                    self._cpu_now[process.pid] = (name, times.user + times.system)
+                except psutil.Error:
+                    pass
+            if processes:
+                self.peaks[name] = round(max(self.peaks.get(name, 0.0), total), 1)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            for name, processes in server_processes().items():
-                total = 0.0
-                for process in processes:
-                    try:
-                        total += process.memory_info().rss / 2**20
-                    except psutil.Error:
-                        pass
-                if processes:
-                    self.peaks[name] = round(max(self.peaks.get(name, 0.0), total), 1)
-            self._stop.wait(0.5)
+        while not self._stop.wait(0.5):
+            self._sample()
 
 
 Sender = Callable[[httpx.AsyncClient, str, str], Awaitable[bool]]
 
 
-def rest_sender(base: str) -> tuple[Sender, Callable[[httpx.AsyncClient], Awaitable[str]]]:
-    """Return (send, new conversation) for Rasa's REST channel."""
+def rest_sender(bases: list[str]) -> tuple[Sender, Callable[[httpx.AsyncClient], Awaitable[str]]]:
+    """Return (send, new conversation) for Rasa's REST channels; conversations take the servers in turn."""
+    servers = itertools.cycle(bases)
+    home: dict[str, str] = {}
+
     async def send(client: httpx.AsyncClient, conversation: str, text: str) -> bool:
-        response = await client.post(f"{base}/webhooks/rest/webhook", json={"sender": conversation, "message": text})
+        response = await client.post(f"{home[conversation]}/webhooks/rest/webhook", json={"sender": conversation, "message": text})
         return response.status_code == 200 and bool(response.json())
 
     async def new(client: httpx.AsyncClient) -> str:
-        return f"bench-{uuid.uuid4().hex}"
+        conversation = f"bench-{uuid.uuid4().hex}"
+        home[conversation] = next(servers)
+        return conversation
 
     return send, new
 
@@ -156,36 +184,41 @@ async def user(result: Result, send: Sender, new: Callable, deadline: float, see
                     result.errors += 1
 
 
-async def run_level(target: str, users: int, seconds: float, rest: str, web: str) -> Result:
+async def run_level(target: str, users: int, seconds: float, rest: list[str], web: str) -> Result:
     """Run one load level against one target."""
     send, new = rest_sender(rest) if target == "rest" else web_sender(web)
     result = Result(target, users, seconds)
-    with MemoryWatch() as memory:
+    with ProcessWatch() as watch:
         deadline = time.monotonic() + seconds
         await asyncio.gather(*(user(result, send, new, deadline, seed) for seed in range(users)))
-    result.peak_rss_mb = memory.peaks
+    result.peak_rss_mb, result.cpu_seconds = watch.peaks, watch.cpu_seconds()
     return result
 
 
 def print_table(rows: list[dict]) -> None:
     """Print the results as a table."""
-    header = f"{'target':6} {'users':>5} {'msgs':>6} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>7}  peak RSS MB"
+    header = (f"{'target':6} {'users':>5} {'msgs':>6} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>7}"
+              "  peak RSS MB / CPU ms per message")
     print(header)
     print("-" * len(header))
     for row in rows:
-        rss = ", ".join(f"{k} {v:.0f}" for k, v in sorted(row["peak_rss_mb"].items()))
+        rss = ", ".join(
+            f"{k} {v:.0f}/{row['cpu_ms_per_message'].get(k, 0):.1f}" for k, v in sorted(row["peak_rss_mb"].items())
+        )
         print(f"{row['target']:6} {row['users']:>5} {row['messages']:>6} {row['errors']:>4} {row['p50_ms']:>8} "
               f"{row['p95_ms']:>8} {row['p99_ms']:>8} {row['messages_per_second']:>7}  {rss}")
 
 
 @contextlib.contextmanager
-def started_servers() -> Iterator[float]:
+def started_servers(rasa_servers: Optional[int], action_servers: Optional[int]) -> Iterator[float]:
     """Start the servers with lifted per-client limits; yield seconds from start to first answer."""
     from bot import settings as settings_module
     from bot.runner import running
 
     config = settings_module.settings()
     config["web"]["rate_limit"] = {name: {"messages": 10**9, "per_seconds": 1} for name in config["web"]["rate_limit"]}
+    config["rasa"]["servers"] = rasa_servers or config["rasa"]["servers"]
+    config["actions"]["servers"] = action_servers or config["actions"]["servers"]
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         yaml.safe_dump(config, handle)
     os.environ["BOT_SETTINGS"] = handle.name
@@ -206,9 +239,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--users", type=int, nargs="+", default=[1, 5, 20, 50])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--targets", nargs="+", choices=["rest", "web"], default=["rest", "web"])
-    parser.add_argument("--rest", default="http://127.0.0.1:5005")
-    parser.add_argument("--web", default="http://127.0.0.1:8000")
+    parser.add_argument("--rest", nargs="+", help="Rasa base URLs (default: the servers in settings.yml)")
+    parser.add_argument("--web", help="web tier base URL (default: from settings.yml)")
     parser.add_argument("--running", action="store_true", help="use servers started by `make run` instead of starting them")
+    parser.add_argument("--rasa-servers", type=int, help="Rasa servers to start (default: settings.yml)")
+    parser.add_argument("--action-servers", type=int, help="action servers to start (default: settings.yml)")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench" / "load.json"))
     args = parser.parse_args(argv)
 
@@ -217,11 +252,15 @@ def main(argv: Optional[list[str]] = None) -> int:
                     "seconds_per_level": args.seconds, "runs": []}
     with contextlib.ExitStack() as stack:
         if not args.running:
-            report["start_to_first_answer_s"] = round(stack.enter_context(started_servers()), 1)
+            report["start_to_first_answer_s"] = round(stack.enter_context(started_servers(args.rasa_servers, args.action_servers)), 1)
+            report["servers"] = {"rasa": args.rasa_servers or settings()["rasa"]["servers"],
+                                 "actions": args.action_servers or settings()["actions"]["servers"]}
             print(f"start to first answered message: {report['start_to_first_answer_s']} s", flush=True)
         for target in args.targets:
             for users in args.users:
-                result = asyncio.run(run_level(target, users, args.seconds, args.rest, args.web))
+                rest = args.rest or rasa_urls(settings()["rasa"])
+                web = args.web or f"http://{settings()['web']['host']}:{settings()['web']['port']}"
+                result = asyncio.run(run_level(target, users, args.seconds, rest, web))
                 report["runs"].append(result.summary())
                 print(f"  {target} {users} users: p95 {result.summary()['p95_ms']} ms", flush=True)
     print_table(report["runs"])

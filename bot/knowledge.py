@@ -126,6 +126,8 @@ class FactCard:
     article: Optional[str]
     source: Optional[dict[str, str]]
     topic: str
+    questions: dict[str, list[str]]
+    covers: tuple[int, ...]  # sentence numbers of its article (tests/article_text.py)
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +140,8 @@ def fact_cards() -> dict[str, FactCard]:
             article=card.get("article"),
             source=card.get("source"),
             topic=card["topic"],
+            questions=card.get("questions") or {},
+            covers=tuple(card.get("covers") or ()),
         )
         for card in _load("facts")["cards"]
     }

@@ -1,4 +1,4 @@
-"""Start the action server and the Rasa server, wait until both answer, stop both on exit."""
+"""Start the action servers, the Rasa servers and the web tier; wait until all answer; stop all on exit."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Optional
 
+import yaml
+
+from bot.counsellor.database import upgrade as upgrade_dashboard_tables
 from bot.privacy.retention import purge
-from bot.settings import PROJECT_ROOT, project_path, settings
+from bot.settings import PROJECT_ROOT, action_urls, project_path, rasa_urls, settings
 
 BIN = Path(sys.executable).parent
 
@@ -53,57 +57,100 @@ def _wait_until_up(url: str, processes: list[subprocess.Popen], timeout: float) 
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
-def commands() -> dict[str, list[str]]:
-    """Return the command lines of the action server and the Rasa server."""
+def endpoints_file(number: int, action_base: str) -> Path:
+    """Write Rasa server `number`'s endpoints: the configured file, pointed at its own action server."""
+    endpoints = yaml.safe_load(project_path(settings()["rasa"]["endpoints"]).read_text(encoding="utf-8"))
+    endpoints["action_endpoint"] = {**(endpoints.get("action_endpoint") or {}), "url": f"{action_base}/webhook"}
+    target = PROJECT_ROOT / "var" / "run" / f"endpoints-rasa-{number}.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return target
+
+
+@dataclass(frozen=True)
+class Process:
+    """One server to start: its name, command line, extra environment and health URL."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    health: str
+
+
+def processes() -> list[Process]:
+    """Return the servers to start, in start order: action servers, Rasa servers, the web tier."""
     config = settings()
     rasa, actions, web = config["rasa"], config["actions"], config["web"]
-    return {
-        "web": [
+    action_bases, rasa_bases = action_urls(actions), rasa_urls(rasa)
+    started = [
+        Process(
+            f"actions-{number}",
+            [str(BIN / "python"), "-m", "rasa_sdk", "--actions", actions["package"], "--port", str(actions["port"] + number)],
+            {"SANIC_HOST": actions["host"]},
+            f"{base}/health",
+        )
+        for number, base in enumerate(action_bases)
+    ]
+    started += [
+        Process(
+            f"rasa-{number}",
+            [
+                str(BIN / "rasa"), "run",
+                "--interface", rasa["host"], "--port", str(rasa["port"] + number),
+                "--model", str(project_path(rasa["model"])),
+                "--endpoints", str(endpoints_file(number, action_bases[number % len(action_bases)])),
+                "--credentials", str(project_path(rasa["credentials"])),
+                "--logging-config-file", str(project_path(config["rasa_logging"])),
+            ],
+            {},
+            f"{base}/",
+        )
+        for number, base in enumerate(rasa_bases)
+    ]
+    started.append(Process(
+        "web",
+        [
             str(BIN / "python"), "-m", "uvicorn", "bot.web.app:app",
             "--host", web["host"], "--port", str(web["port"]), "--no-access-log", "--no-server-header",
         ],
-        "actions": [str(BIN / "python"), "-m", "rasa_sdk", "--actions", actions["package"], "--port", str(actions["port"])],
-        "rasa": [
-            str(BIN / "rasa"), "run",
-            "--interface", rasa["host"], "--port", str(rasa["port"]),
-            "--model", str(project_path(rasa["model"])),
-            "--endpoints", str(project_path(rasa["endpoints"])),
-            "--credentials", str(project_path(rasa["credentials"])),
-            "--logging-config-file", str(project_path(config["rasa_logging"])),
-        ],
-    }
+        {},
+        f"http://{web['host']}:{web['port']}/api/widget",
+    ))
+    return started
 
 
 @contextmanager
 def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
-    """Run both servers for the duration of the block; yield their URLs.
+    """Run every server for the duration of the block; yield their URLs.
 
     Their output goes to `output` when given (tests read it), else to ours.
     """
     config = settings()
-    rasa, actions, web = config["rasa"], config["actions"], config["web"]
+    rasa, web = config["rasa"], config["web"]
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
-    env = {**os.environ, "SANIC_HOST": actions["host"], "PYTHONPATH": str(PROJECT_ROOT)}
+    upgrade_dashboard_tables()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     env.setdefault(web["id_secret_env"], secrets.token_hex(32))
-    lines = commands()
-    processes = [_start(lines[name], env, output) for name in ("actions", "rasa", "web")]
+    planned = processes()
+    started = [_start(process.command, {**env, **process.env}, output) for process in planned]
+    first_rasa = rasa_urls(rasa)[0]
     urls = {
         "demo": f"{web['public_url']}/",
         "demo_en": f"{web['public_url']}/en",
         "widget": f"{web['public_url']}/widget.js",
         "web": f"http://{web['host']}:{web['port']}/api/widget",
-        "webhook": f"http://{rasa['host']}:{rasa['port']}/webhooks/rest/webhook",
-        "rasa": f"http://{rasa['host']}:{rasa['port']}/",
-        "actions": f"http://{actions['host']}:{actions['port']}/health",
+        "webhook": f"{first_rasa}/webhooks/rest/webhook",
+        "webhooks": ",".join(f"{base}/webhooks/rest/webhook" for base in rasa_urls(rasa)),
+        "rasa": f"{first_rasa}/",
+        "actions": planned[0].health,
     }
     try:
-        timeout = float(config["startup_timeout_seconds"])
-        _wait_until_up(urls["actions"], processes, timeout)
-        _wait_until_up(urls["rasa"], processes, timeout)
-        _wait_until_up(urls["web"], processes, timeout)
+        deadline = time.monotonic() + float(config["startup_timeout_seconds"])
+        for process in planned:
+            _wait_until_up(process.health, started, deadline - time.monotonic())
         yield urls
     finally:
-        for process in reversed(processes):
+        for process in reversed(started):
             _stop(process)
 
 
@@ -136,7 +183,7 @@ def _announce(urls: dict[str, str]) -> None:
         "\nThe assistant is running.\n"
         f"  Demo page with the chat:  {urls['demo']}  (English: {urls['demo_en']})\n"
         f"  Embed on a site:          <script src=\"{urls['widget']}\" data-language=\"nl\" defer></script>\n"
-        f"  Rasa REST channel:        POST {urls['webhook']}  (loopback only)\n"
+        f"  Rasa REST channels:       POST {urls['webhooks'].replace(',', ', ')}  (loopback only)\n"
         f"  Action server:            {urls['actions'].rsplit('/', 1)[0]}  (loopback only)\n"
         "  Try it:\n"
         f"    curl -s {urls['webhook']} -H 'Content-Type: application/json' \\\n"

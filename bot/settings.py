@@ -18,10 +18,29 @@ def settings() -> dict[str, Any]:
     path = Path(os.environ.get("BOT_SETTINGS", PROJECT_ROOT / "settings.yml"))
     with path.open(encoding="utf-8") as handle:
         loaded: dict[str, Any] = yaml.safe_load(handle)
-    endpoints = os.environ.get("BOT_ENDPOINTS")
-    if endpoints:
-        loaded["rasa"]["endpoints"] = endpoints
+    for variable, section, key, kind in OVERRIDES:
+        if os.environ.get(variable):
+            loaded[section][key] = kind(os.environ[variable])
     return loaded
+
+
+# Environment variables that override single settings: (variable, section, key, type).
+OVERRIDES = (
+    ("BOT_ENDPOINTS", "rasa", "endpoints", str),
+    ("BOT_RASA_SERVERS", "rasa", "servers", int),
+    ("BOT_RASA_ROUTING", "rasa", "routing", str),
+    ("BOT_ACTION_SERVERS", "actions", "servers", int),
+)
+
+
+def rasa_urls(rasa: dict[str, Any]) -> list[str]:
+    """Return the base URLs of the Rasa servers, which listen on consecutive ports."""
+    return [f"http://{rasa['host']}:{rasa['port'] + number}" for number in range(int(rasa["servers"]))]
+
+
+def action_urls(actions: dict[str, Any]) -> list[str]:
+    """Return the base URLs of the action servers, which listen on consecutive ports."""
+    return [f"http://{actions['host']}:{actions['port'] + number}" for number in range(int(actions["servers"]))]
 
 
 def project_path(relative: str | Path) -> Path:

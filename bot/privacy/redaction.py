@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 import phonenumbers
@@ -150,8 +151,18 @@ def find_personal_data(text: str) -> list[Span]:
     return sorted(chosen, key=lambda s: s.start)
 
 
+# A word of letters, "_" and "-" only (intent names, slot values, rule ids): no detector can match it.
+PLAIN_WORD = re.compile(r"[A-Za-z_-]*")
+
+
+@lru_cache(maxsize=256)
 def redact(text: str) -> str:
-    """Return the text with every piece of personal data replaced by its placeholder."""
+    """Return the text with every piece of personal data replaced by its placeholder.
+
+    Cached: an event carries the same text in several places (text, parse data, metadata).
+    """
+    if PLAIN_WORD.fullmatch(text):
+        return text
     pieces, position = [], 0
     for span in find_personal_data(text):
         pieces.append(text[position:span.start])
@@ -161,12 +172,16 @@ def redact(text: str) -> str:
     return "".join(pieces)
 
 
+# Keys whose values the system makes (ids, names, times), never what a person typed.
+SYSTEM_KEYS = frozenset({"event", "timestamp", "message_id", "model_id", "assistant_id", "input_channel"})
+
+
 def redact_value(value: Any) -> Any:
-    """Redact every string inside nested dicts and lists."""
+    """Redact every string inside nested dicts and lists, except under the system's own keys."""
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {key: redact_value(item) for key, item in value.items()}
+        return {key: item if key in SYSTEM_KEYS else redact_value(item) for key, item in value.items()}
     if isinstance(value, list):
         return [redact_value(item) for item in value]
     return value

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.utils import AvailableEndpoints
 
+from bot.counsellor.review import forget
 from bot.settings import project_path, settings
 
 SECONDS_PER_DAY = 24 * 60 * 60
@@ -51,5 +52,6 @@ def purge(days: Optional[int] = None, url: Optional[str] = None, now: Optional[f
         senders = [row[0] for row in connection.execute(expired)]
         if senders:
             connection.execute(events.delete().where(events.c.sender_id.in_(senders)))
+            forget(connection, senders)  # and what counsellors added to them
     engine.dispose()
     return len(senders)

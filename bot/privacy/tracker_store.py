@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Any, Iterator, List, Text
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy.redaction import redact_value
+
+SQLITE_BUSY_SECONDS = 30
+
+
+def _tune_sqlite(connection: Any, _record: Any) -> None:
+    """Use write-ahead logging (readers do not block the writer) with safe, fewer syncs."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
 
 # Events that carry what a person typed (or what the pipeline extracted from it).
 USER_EVENT_TYPES = {"user", "entities"}
@@ -19,7 +31,7 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     """Return an event's dict with the person's text, parse data and metadata redacted."""
     if data.get("event") not in USER_EVENT_TYPES:
         return data
-    return {key: redact_value(value) if key != "event" else value for key, value in data.items()}
+    return redact_value(data)
 
 
 def redacted(event: Event) -> Event:
@@ -32,8 +44,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQL tracker store (SQLite or PostgreSQL) that never stores or publishes raw personal data.
 
     Only the events not yet stored are redacted, as Rasa writes them; the live
-    tracker of the conversation is left untouched.
+    tracker of the conversation is left untouched. On SQLite the database runs in
+    WAL mode with a busy timeout, so that several Rasa servers can share the file.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Connect as Rasa does, then tune SQLite for several writing processes."""
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self.engine.dispose()
+            self.engine = sa.create_engine(self.engine.url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, poolclass=sa.pool.QueuePool)
+            sa.event.listen(self.engine, "connect", _tune_sqlite)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """Return the events to store, redacted."""

@@ -19,8 +19,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.settings import PROJECT_ROOT, settings
-from bot.web.chat import ChatAPI, ChatError, ChatLimits
+from bot.counsellor.app import BASE as COUNSELLOR, POLICY as COUNSELLOR_POLICY, create_dashboard
+from bot.settings import PROJECT_ROOT, rasa_urls, settings
+from bot.web.chat import ChatAPI, ChatError, ChatLimits, RasaServers
 from bot.web.rate_limit import RateLimiter
 
 HERE = Path(__file__).resolve().parent
@@ -60,13 +61,16 @@ class SecurityHeaders:
                 headers = message.setdefault("headers", [])
                 is_asset = scope["path"].startswith("/static/") or scope["path"] == "/widget.js"
                 policy = self.page_policy if scope["path"] in PAGES else "default-src 'none'; frame-ancestors 'none'"
+                private = scope["path"].startswith(("/api/", COUNSELLOR))
+                if scope["path"].startswith(COUNSELLOR):
+                    policy = COUNSELLOR_POLICY
                 for name, value in (
                     ("content-security-policy", policy),
                     ("x-content-type-options", "nosniff"),
                     ("referrer-policy", "no-referrer"),
                     ("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
                     ("cross-origin-resource-policy", "cross-origin" if is_asset else "same-origin"),
-                    ("cache-control", "no-store" if scope["path"].startswith("/api/") else "public, max-age=300"),
+                    ("cache-control", "no-store" if private else "public, max-age=300"),
                 ):
                     headers.append((name.encode(), value.encode()))
             await send(message)
@@ -87,8 +91,8 @@ def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional
             web["rate_limit"]["new_conversations_per_client"]["per_seconds"],
         ),
     )
-    webhook = f"http://{rasa['host']}:{rasa['port']}/webhooks/rest/webhook"
-    chat = ChatAPI(web, webhook, key, button_payloads() | set(web["widget_payloads"]), limits)
+    servers = RasaServers([f"{url}/webhooks/rest/webhook" for url in rasa_urls(rasa)], rasa["routing"])
+    chat = ChatAPI(web, servers, key, button_payloads() | set(web["widget_payloads"]), limits)
     widget_config = {
         "exit_url": web["exit_url"],
         "max_message_chars": web["max_message_chars"],
@@ -129,6 +133,7 @@ def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional
             Route("/api/conversations", chat.create_conversation, methods=["POST"]),
             Route("/api/conversations/{conversation_id}/messages", chat.post_message, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+            Mount(COUNSELLOR, app=create_dashboard(config, key)),
         ],
         middleware=[
             Middleware(SecurityHeaders, frame_ancestors=web["frame_ancestors"]),

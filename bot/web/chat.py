@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import re
 import unicodedata
@@ -44,6 +45,28 @@ def clean_text(text: str, max_chars: int) -> str:
     return cleaned
 
 
+class RasaServers:
+    """The REST webhooks of the Rasa servers, and which one a message goes to.
+
+    "sticky" sends every message of a conversation to the same server (safe with
+    each server's own lock store); "round_robin" spreads every message (needs a
+    shared lock store such as Redis, see deploy/endpoints.postgres.yml).
+    """
+
+    def __init__(self, webhooks: list[str], routing: str = "sticky") -> None:
+        if not webhooks or routing not in {"sticky", "round_robin"}:
+            raise ValueError(f"need at least one webhook and routing sticky or round_robin, not {routing!r}")
+        self.webhooks, self.routing = webhooks, routing
+        self._next = itertools.cycle(webhooks)
+
+    def for_conversation(self, conversation_id: str) -> str:
+        """Return the webhook for the next message of the conversation."""
+        if self.routing == "round_robin":
+            return next(self._next)
+        digest = hashlib.sha256(conversation_id.encode()).digest()
+        return self.webhooks[int.from_bytes(digest[:8], "big") % len(self.webhooks)]
+
+
 @dataclass
 class ChatLimits:
     """The rate limiters of the chat API."""
@@ -56,8 +79,8 @@ class ChatLimits:
 class ChatAPI:
     """Create conversations and pass messages to Rasa's REST channel on loopback."""
 
-    def __init__(self, config: dict[str, Any], webhook: str, key: bytes, payloads: set[str], limits: ChatLimits) -> None:
-        self.config, self.webhook, self.payloads, self.limits = config, webhook, payloads, limits
+    def __init__(self, config: dict[str, Any], servers: RasaServers, key: bytes, payloads: set[str], limits: ChatLimits) -> None:
+        self.config, self.servers, self.payloads, self.limits = config, servers, payloads, limits
         self.ids = ConversationIds(key)
         self._client_key = key
         self.http: Optional[httpx.AsyncClient] = None
@@ -112,7 +135,8 @@ class ChatAPI:
         """Forward the message to Rasa and return the replies in the widget's shape."""
         assert self.http is not None
         try:
-            response = await self.http.post(self.webhook, json={"sender": conversation_id, "message": message})
+            webhook = self.servers.for_conversation(conversation_id)
+            response = await self.http.post(webhook, json={"sender": conversation_id, "message": message})
             response.raise_for_status()
             messages = response.json()
         except (httpx.HTTPError, ValueError):

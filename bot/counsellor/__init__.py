@@ -1,0 +1,1 @@
+"""The counsellor dashboard: review redacted transcripts, correct the bot, see what people need."""

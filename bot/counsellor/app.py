@@ -1,0 +1,33 @@
+"""The dashboard as a Starlette app, mounted by the web tier at /counsellor."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.counsellor.database import Database
+from bot.counsellor.views import BASE, POLICY, Dashboard
+
+__all__ = ["BASE", "POLICY", "create_dashboard"]
+
+
+def create_dashboard(config: dict[str, Any], key: bytes, database: Optional[Database] = None) -> Starlette:
+    """Build the dashboard over the tracker store's database (from the config's endpoints file) or `database`."""
+    dashboard = Dashboard(config, key, database or Database(endpoints_file=config["rasa"]["endpoints"]))
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return dashboard.error(404, "This page does not exist.")
+
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        return dashboard.error(405, "This page cannot be used that way.")
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return dashboard.error(500, "Something went wrong.")
+
+    return Starlette(
+        routes=dashboard.routes(),
+        exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
+    )

@@ -1,0 +1,410 @@
+"""The dashboard's pages under /counsellor: login, conversations, transcripts, corrections, overview, admin."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Optional
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.orm import Session as DbSession
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.counsellor import accounts, audit, charts, csrf, listing, review
+from bot.counsellor.database import Database
+from bot.counsellor.export import to_nlu_yaml, training_texts
+from bot.counsellor.forms import FormError, read_form
+from bot.counsellor.lockout import LoginGuard
+from bot.counsellor.models import Account, Session
+from bot.counsellor.overview import overview
+from bot.counsellor.sessions import SessionPolicy
+from bot.counsellor.transcripts import FLAGS, SummaryCache, conversation_key, find_sender, summarize, transcript, user_turn
+from bot.settings import PROJECT_ROOT, project_path
+from bot.web.rate_limit import RateLimiter
+
+HERE = Path(__file__).resolve().parent
+BASE = "/counsellor"
+FLAG_LABELS = {
+    "danger_now": "danger now", "crisis": "crisis", "child_victim": "child disclosing",
+    "share_material": "material shared", "seek_material": "material asked for",
+}
+GENERIC_LOGIN_ERROR = "The username or password is wrong, or the account is disabled."
+LOCKED_MESSAGE = "Too many failed attempts. Wait {minutes} minutes, then try again."
+POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+@lru_cache(maxsize=4)
+def domain_intents(domain_file: Path = PROJECT_ROOT / "domain.yml") -> tuple[str, ...]:
+    """Return the intents of the domain: the choices for a corrected message."""
+    return tuple(yaml.safe_load(domain_file.read_text(encoding="utf-8"))["intents"])
+
+
+@dataclass
+class Ctx:
+    """One authenticated request: the request, the database session and the counsellor's session."""
+
+    request: Request
+    db: DbSession
+    session: Session
+    form: dict[str, str]
+
+    @property
+    def account(self) -> Account:
+        """Return the logged-in account."""
+        return self.session.account
+
+
+Handler = Callable[[Ctx], Response]
+
+
+class Dashboard:
+    """The pages, with login, roles, CSRF checks and audit around every one."""
+
+    def __init__(self, config: dict[str, Any], key: bytes, database: Database) -> None:
+        self.config = config["counsellor"]
+        self.database = database
+        self.key = key
+        self.cookie = self.config["cookie_name"]
+        self.login_cookie = self.cookie + "_login"
+        self.policy = SessionPolicy(
+            timedelta(minutes=self.config["idle_timeout_minutes"]), timedelta(hours=self.config["absolute_lifetime_hours"])
+        )
+        self.guard = LoginGuard.from_settings(self.config["login"], key)
+        self.attempts = RateLimiter(self.config["login"]["attempts_per_minute"], 60)
+        self.zone = ZoneInfo(self.config["timezone"])
+        self.summaries = SummaryCache()
+        self.intents = domain_intents()
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        )
+        self.templates.filters.update(when=self.when, flag=lambda name: FLAG_LABELS.get(name, name), percent=percent)
+        self.templates.globals.update(base=BASE, flags=FLAGS)
+
+    def routes(self) -> list[BaseRoute]:
+        """Return the routes, relative to /counsellor."""
+        page, admin = self.page, self.admin_page
+        return [
+            Route("/", page(self.conversations_page)),
+            Route("/login", self.login_form, methods=["GET"]),
+            Route("/login", self.login, methods=["POST"]),
+            Route("/logout", page(self.logout), methods=["POST"]),
+            Route("/conversations/{key}", page(self.transcript_page)),
+            Route("/conversations/{key}/notes", page(self.add_note), methods=["POST"]),
+            Route("/conversations/{key}/tags", page(self.add_tag), methods=["POST"]),
+            Route("/conversations/{key}/tags/remove", page(self.remove_tag), methods=["POST"]),
+            Route("/conversations/{key}/review", page(self.set_review), methods=["POST"]),
+            Route("/conversations/{key}/turns/{event_id:int}/misunderstood", page(self.mark), methods=["POST"]),
+            Route("/conversations/{key}/turns/{event_id:int}/unmark", page(self.unmark), methods=["POST"]),
+            Route("/conversations/{key}/delete", admin(self.delete), methods=["POST"]),
+            Route("/corrections", page(self.corrections_page)),
+            Route("/export", page(self.export), methods=["POST"]),
+            Route("/overview", page(self.overview_page)),
+            Route("/accounts", admin(self.accounts_page)),
+            Route("/accounts/{account_id:int}/active", admin(self.set_active), methods=["POST"]),
+            Route("/audit", admin(self.audit_page)),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="counsellor-static"),
+        ]
+
+    # ---- plumbing: authentication, CSRF, rendering
+
+    def page(self, handler: Handler, admin_only: bool = False) -> Callable[[Request], Any]:
+        """Wrap a handler: read the form, then (in a worker thread) check login, role and CSRF token."""
+        async def endpoint(request: Request) -> Response:
+            form = None
+            if request.method == "POST":
+                try:
+                    form = await read_form(request, self.config["max_form_bytes"])
+                except FormError as error:
+                    return self.error(error.status, error.message)
+            return await run_in_threadpool(self._authenticated, handler, request, form, admin_only)
+        return endpoint
+
+    def admin_page(self, handler: Handler) -> Callable[[Request], Any]:
+        """Wrap a handler that only admins may use."""
+        return self.page(handler, admin_only=True)
+
+    def _authenticated(self, handler: Handler, request: Request, form: Optional[dict[str, str]], admin_only: bool) -> Response:
+        """Run the handler for a logged-in account with the right role and a valid CSRF token."""
+        token = request.cookies.get(self.cookie)
+        with self.database.session() as db:
+            session = self.policy.load(db, token)
+            if session is None:
+                response = RedirectResponse(f"{BASE}/login", status_code=303)
+                if token:
+                    self._clear_cookie(response, self.cookie)
+                return response
+            if admin_only and not session.account.is_admin:
+                return self.error(403, "This page is for admins only.")
+            if form is not None and not csrf.valid(session.csrf_token, form.get(csrf.FIELD)):
+                return self.error(403, "The form has expired or did not come from this dashboard. Reload the page and try again.")
+            return handler(Ctx(request, db, session, form or {}))
+
+    def render(self, ctx: Optional[Ctx], template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        """Render a template with the account, its CSRF token and the navigation."""
+        values.setdefault("account", ctx.account if ctx else None)
+        values.setdefault("csrf_token", ctx.session.csrf_token if ctx else "")
+        values.setdefault("csrf_field", csrf.FIELD)
+        values.setdefault("path", ctx.request.url.path if ctx else "")
+        return HTMLResponse(self.templates.get_template(template).render(**values), status_code=status)
+
+    def error(self, status: int, message: str) -> HTMLResponse:
+        """Render an error page."""
+        return self.render(None, "error.html", status, status_code=status, message=message)
+
+    def when(self, moment: Any) -> str:
+        """Format a Unix timestamp or a stored UTC datetime in the dashboard's time zone."""
+        if isinstance(moment, datetime):
+            local = moment.replace(tzinfo=timezone.utc).astimezone(self.zone)
+        else:
+            local = datetime.fromtimestamp(float(moment), self.zone)
+        return local.strftime("%Y-%m-%d %H:%M")
+
+    def _set_cookie(self, response: Response, name: str, value: str, path: str, max_age: Optional[int] = None) -> None:
+        """Set a Secure, HttpOnly, SameSite=Strict cookie."""
+        response.set_cookie(name, value, max_age=max_age, path=path, secure=True, httponly=True, samesite="strict")
+
+    def _clear_cookie(self, response: Response, name: str, path: str = BASE) -> None:
+        """Remove a cookie set by `_set_cookie`."""
+        response.delete_cookie(name, path=path, secure=True, httponly=True, samesite="strict")
+
+    def _client(self, request: Request) -> str:
+        """Return a keyed hash of the client address (for the login limits only)."""
+        host = request.client.host if request.client else "unknown"
+        return hmac.new(self.key, host.encode(), hashlib.sha256).hexdigest()
+
+    def _sender(self, ctx: Ctx) -> Optional[str]:
+        """Return the sender id of the conversation named in the URL."""
+        return find_sender(ctx.db.connection(), ctx.request.path_params["key"])
+
+    def _back_to(self, key: str, anchor: str = "") -> RedirectResponse:
+        """Redirect to a transcript after a change (post/redirect/get)."""
+        return RedirectResponse(f"{BASE}/conversations/{key}{anchor}", status_code=303)
+
+    # ---- login and logout
+
+    async def login_form(self, request: Request) -> Response:
+        """Show the login form, with a fresh double-submit CSRF token."""
+        token = csrf.new_token()
+        response = self.render(None, "login.html", csrf_token=token, username="", message="")
+        self._set_cookie(response, self.login_cookie, token, f"{BASE}/login", max_age=3600)
+        return response
+
+    async def login(self, request: Request) -> Response:
+        """Check the login limits and the password; start a new session."""
+        try:
+            form = await read_form(request, self.config["max_form_bytes"])
+        except FormError as error:
+            return self.error(error.status, error.message)
+        if not csrf.valid(request.cookies.get(self.login_cookie), form.get(csrf.FIELD)):
+            return self.error(403, "The login form has expired. Reload the page and try again.")
+        client = self._client(request)
+        if not self.attempts.allow(client):
+            return self._login_refused(request, form, 429, "Too many attempts. Wait a minute, then try again.")
+        return await run_in_threadpool(self._check_login, request, form, client)
+
+    def _check_login(self, request: Request, form: dict[str, str], client: str) -> Response:
+        """Verify the credentials in a worker thread (argon2id takes a while)."""
+        username, password = form.get("username", "").strip().lower(), form.get("password", "")
+        with self.database.session() as db:
+            locked = self.guard.status(db, username, client)
+            if locked:
+                return self._login_refused(request, form, locked, LOCKED_MESSAGE.format(minutes=self.config["login"]["lockout_minutes"]))
+            account = accounts.authenticate(db, username, password)
+            if account is None:
+                self.guard.record_failure(db, username, client)
+                audit.record(db, accounts.find(db, username), "login_failed")
+                return self._login_refused(request, form, 401, GENERIC_LOGIN_ERROR)
+            self.guard.clear_user(db, username)
+            self.policy.end(db, request.cookies.get(self.cookie))
+            token = self.policy.start(db, account)
+            audit.record(db, account, "login")
+        response = RedirectResponse(f"{BASE}/", status_code=303)
+        self._set_cookie(response, self.cookie, token, BASE)
+        self._clear_cookie(response, self.login_cookie, f"{BASE}/login")
+        return response
+
+    def _login_refused(self, request: Request, form: dict[str, str], status: int, message: str) -> Response:
+        """Show the login form again with a message (and a Retry-After when locked)."""
+        token = request.cookies.get(self.login_cookie) or csrf.new_token()
+        response = self.render(None, "login.html", status, csrf_token=token, username=form.get("username", "")[:64], message=message)
+        if status in (423, 429):
+            response.headers["retry-after"] = str(60 * self.config["login"]["lockout_minutes"] if status == 423 else 60)
+        return response
+
+    def logout(self, ctx: Ctx) -> Response:
+        """End the session."""
+        audit.record(ctx.db, ctx.account, "logout")
+        ctx.db.delete(ctx.session)
+        response = RedirectResponse(f"{BASE}/login", status_code=303)
+        self._clear_cookie(response, self.cookie)
+        return response
+
+    # ---- conversations and transcripts
+
+    def conversations_page(self, ctx: Ctx) -> Response:
+        """List the conversations, newest first, filtered and paged."""
+        filters = listing.Filters.parse(ctx.request.query_params)
+        summaries = self.summaries.all(ctx.db.connection())
+        reviewed, tags = review.reviewed_ids(ctx.db), review.tags_by_conversation(ctx.db)
+        page = listing.select(summaries, filters, reviewed, tags, self.zone,
+                              listing.page_number(ctx.request.query_params.get("page")), self.config["page_size"])
+        audit.record(ctx.db, ctx.account, "view_list")
+        helplines = sorted({name for summary in summaries for name in summary.helplines})
+        return self.render(ctx, "conversations.html", page=page, filters=filters, reviewed=reviewed, tags=tags,
+                           helplines=helplines, languages=listing.LANGUAGES)
+
+    def transcript_page(self, ctx: Ctx, error: str = "", status: int = 200) -> Response:
+        """Show a conversation's messages and replies, with notes, tags and corrections."""
+        sender = self._sender(ctx)
+        if sender is None:
+            return self.error(404, "This conversation does not exist (any more).")
+        key = conversation_key(sender)
+        summary = summarize(ctx.db.connection(), sender)
+        audit.record(ctx.db, ctx.account, "view_transcript", key)
+        return self.render(
+            ctx, "transcript.html", status, key=key, summary=summary, turns=transcript(ctx.db.connection(), sender),
+            notes=review.notes_of(ctx.db, sender), tags=review.tags_of(ctx.db, sender), review=review.review_of(ctx.db, sender),
+            corrections=review.corrections_of(ctx.db, sender), intents=self.intents, error=error,
+            max_note_chars=self.config["max_note_chars"],
+        )
+
+    def _change(self, ctx: Ctx, action: str, change: Callable[[str], Any], anchor: str = "") -> Response:
+        """Apply a change to the conversation in the URL, audit it and go back to its transcript."""
+        sender = self._sender(ctx)
+        if sender is None:
+            return self.error(404, "This conversation does not exist (any more).")
+        try:
+            change(sender)
+        except review.ReviewError as error:
+            return self.transcript_page(ctx, str(error), 422)
+        audit.record(ctx.db, ctx.account, action, conversation_key(sender))
+        return self._back_to(conversation_key(sender), anchor)
+
+    def add_note(self, ctx: Ctx) -> Response:
+        """Add a note to the conversation."""
+        return self._change(ctx, "note_add", lambda sender: review.add_note(
+            ctx.db, sender, ctx.account.username, ctx.form.get("text", ""), self.config["max_note_chars"]), "#notes")
+
+    def add_tag(self, ctx: Ctx) -> Response:
+        """Add a tag to the conversation."""
+        return self._change(ctx, "tag_add", lambda sender: review.add_tag(ctx.db, sender, ctx.account.username, ctx.form.get("tag", "")), "#notes")
+
+    def remove_tag(self, ctx: Ctx) -> Response:
+        """Remove a tag from the conversation."""
+        return self._change(ctx, "tag_remove", lambda sender: review.remove_tag(ctx.db, sender, ctx.form.get("tag", "")), "#notes")
+
+    def set_review(self, ctx: Ctx) -> Response:
+        """Mark the conversation as reviewed, or not."""
+        reviewed = ctx.form.get("reviewed") == "1"
+        return self._change(ctx, "review" if reviewed else "unreview",
+                            lambda sender: review.set_reviewed(ctx.db, sender, ctx.account.username, reviewed))
+
+    def mark(self, ctx: Ctx) -> Response:
+        """Record that the bot misunderstood a message, and the right intent."""
+        event_id = ctx.request.path_params["event_id"]
+
+        def change(sender: str) -> None:
+            turn = user_turn(ctx.db.connection(), sender, event_id)
+            if turn is None:
+                raise review.ReviewError("That message is not in this conversation.")
+            review.mark_misunderstood(ctx.db, sender, turn, ctx.form.get("intent", ""), set(self.intents), ctx.account.username)
+
+        return self._change(ctx, "mark_misunderstood", change, f"#turn-{event_id}")
+
+    def unmark(self, ctx: Ctx) -> Response:
+        """Remove a correction."""
+        event_id = ctx.request.path_params["event_id"]
+        return self._change(ctx, "unmark_misunderstood", lambda sender: review.unmark(ctx.db, sender, event_id), f"#turn-{event_id}")
+
+    def delete(self, ctx: Ctx) -> Response:
+        """Delete the conversation from the tracker store and the dashboard (admins, after confirming)."""
+        sender = self._sender(ctx)
+        if sender is None:
+            return self.error(404, "This conversation does not exist (any more).")
+        if ctx.form.get("confirm") != "yes":
+            return self.transcript_page(ctx, "Tick the box to confirm the deletion.", 422)
+        review.delete_conversation(ctx.db, sender)
+        audit.record(ctx.db, ctx.account, "delete_conversation", conversation_key(sender))
+        return RedirectResponse(f"{BASE}/", status_code=303)
+
+    # ---- improving the bot
+
+    def corrections_page(self, ctx: Ctx) -> Response:
+        """List the corrected messages, ready for export."""
+        audit.record(ctx.db, ctx.account, "view_corrections")
+        rows = review.all_corrections(ctx.db)
+        return self.render(ctx, "corrections.html", corrections=rows, keys={row.conversation_id: conversation_key(row.conversation_id) for row in rows})
+
+    def export(self, ctx: Ctx) -> Response:
+        """Download the corrections as Rasa NLU training data (YAML)."""
+        text, count = to_nlu_yaml(review.all_corrections(ctx.db), training_texts(project_path(self.config["training_data"])))
+        audit.record(ctx.db, ctx.account, "export", f"examples={count}")
+        return Response(text, media_type="application/x-yaml; charset=utf-8",
+                        headers={"content-disposition": 'attachment; filename="nlu_corrections.yml"'})
+
+    def overview_page(self, ctx: Ctx) -> Response:
+        """Show conversations per day and category, signposts, help lines and the fallback rate as SVG charts."""
+        days = self.config["overview_days"]
+        figures = overview(self.summaries.all(ctx.db.connection()), datetime.now(self.zone).date(), days, self.zone)
+        audit.record(ctx.db, ctx.account, "view_overview")
+        return self.render(
+            ctx, "overview.html", figures=figures, days=days,
+            per_day=charts.column_chart("Conversations per day", [(day_label(d), n) for d, n in figures.per_day]),
+            fallback_rate=charts.column_chart("Fallback rate per day", [(day_label(d), r) for d, r in figures.fallback_rate_per_day], fmt=percent),
+            categories=charts.bar_chart("Conversations per category", [(FLAG_LABELS.get(c, c), n) for c, n in figures.categories]),
+            signposts=charts.bar_chart("Signposts given", [(name.replace("_", " "), n) for name, n in figures.signposts]),
+            helplines=charts.bar_chart("Help lines shown", figures.helplines),
+        )
+
+    # ---- admin
+
+    def accounts_page(self, ctx: Ctx) -> Response:
+        """List the accounts (admins)."""
+        audit.record(ctx.db, ctx.account, "view_accounts")
+        rows = ctx.db.execute(sa.select(Account).order_by(Account.username)).scalars().all()
+        return self.render(ctx, "accounts.html", accounts=rows)
+
+    def set_active(self, ctx: Ctx) -> Response:
+        """Enable or disable an account (admins; not their own)."""
+        target = ctx.db.get(Account, ctx.request.path_params["account_id"])
+        if target is None:
+            return self.error(404, "No such account.")
+        if target.id == ctx.account.id:
+            return self.error(422, "You cannot disable your own account.")
+        active = ctx.form.get("active") == "1"
+        accounts.set_active(target, active)
+        audit.record(ctx.db, ctx.account, "account_enable" if active else "account_disable", target.username)
+        return RedirectResponse(f"{BASE}/accounts", status_code=303)
+
+    def audit_page(self, ctx: Ctx) -> Response:
+        """Show the audit log, newest first (admins)."""
+        audit.record(ctx.db, ctx.account, "view_audit")
+        size = self.config["audit_page_size"]
+        number = listing.page_number(ctx.request.query_params.get("page"))
+        rows, total = audit.entries(ctx.db, number, size)
+        return self.render(ctx, "audit.html", entries=rows, number=number, pages=max(1, -(-total // size)), total=total)
+
+
+def day_label(day: date) -> str:
+    """Label a day on a chart's axis."""
+    return day.strftime("%d %b")
+
+
+def percent(value: float) -> str:
+    """Format a share as a percentage."""
+    return f"{100 * value:.0f}%"

@@ -1,0 +1,124 @@
+"""Search over the fact cards: BM25 over spaCy lemmas plus character n-grams, Dutch and English."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional
+
+import spacy
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.knowledge import FactCard, fact_cards
+from bot.settings import project_path, settings
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A card and how well it matches the question (0 to 1)."""
+
+    card_id: str
+    score: float
+
+
+def _fold(text: str) -> str:
+    """Lower-case and strip accents, so "geïdentificeerd" matches "geidentificeerd"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Lemmatizer:
+    """Turn text into content lemmas with the saved blank nl/en pipelines (both, as the language may be either)."""
+
+    def __init__(self) -> None:
+        directory = project_path(settings()["spacy"]["directory"])
+        self.pipelines = [spacy.load(directory / language) for language in settings()["spacy"]["languages"]]
+        self.stop_words = {_fold(word) for nlp in self.pipelines for word in nlp.Defaults.stop_words}
+
+    def terms(self, text: str) -> list[str]:
+        """Return the folded words and their lemmas, without stop words, punctuation or one-letter words."""
+        found: list[str] = []
+        for nlp in self.pipelines:
+            for token in nlp(text):
+                if token.is_punct or token.is_space:
+                    continue
+                for form in {_fold(token.text), _fold(token.lemma_ or token.text)}:
+                    if len(form) > 1 and form not in self.stop_words:
+                        found.append(form)
+        return found
+
+
+class BM25:
+    """Okapi BM25 over term lists, scores scaled to 0-1 by the query's best possible score."""
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.counts = [Counter(document) for document in documents]
+        self.lengths = [len(document) for document in documents]
+        self.average_length = sum(self.lengths) / max(1, len(documents))
+        frequency = Counter(term for counts in self.counts for term in counts)
+        total = len(documents)
+        self.idf = {term: math.log(1 + (total - n + 0.5) / (n + 0.5)) for term, n in frequency.items()}
+
+    def scores(self, query: Iterable[str]) -> list[float]:
+        """Return each document's score for the query, divided by the best score the query could reach.
+
+        Query terms that no card contains count in that ceiling with the highest idf, so a
+        question about things the cards never mention ("hoofdstad van Peru") scores low.
+        """
+        terms = set(query)
+        known = [term for term in terms if term in self.idf]
+        unknown_weight = max(self.idf.values(), default=0.0) * (len(terms) - len(known))
+        ceiling = (sum(self.idf[term] for term in known) + unknown_weight) * (self.k1 + 1)
+        if not ceiling:
+            return [0.0] * len(self.counts)
+        results = []
+        for counts, length in zip(self.counts, self.lengths):
+            norm = self.k1 * (1 - self.b + self.b * length / self.average_length)
+            score = sum(self.idf[t] * counts[t] * (self.k1 + 1) / (counts[t] + norm) for t in known if t in counts)
+            results.append(score / ceiling)
+        return results
+
+
+class FactSearch:
+    """Rank fact cards for a question; answer only above the configured threshold."""
+
+    def __init__(self, cards: dict[str, FactCard], lemmatizer: Lemmatizer, weights: dict[str, float], threshold: float) -> None:
+        self.card_ids = list(cards)
+        self.lemmatizer, self.weights, self.threshold = lemmatizer, weights, threshold
+        texts = [self._card_text(card) for card in cards.values()]
+        self.bm25 = BM25([lemmatizer.terms(text) for text in texts])
+        self.char_ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=_fold)
+        self.card_vectors = self.char_ngrams.fit_transform(texts)
+
+    @staticmethod
+    def _card_text(card: FactCard) -> str:
+        """Return everything a card says and the questions it answers, in both languages."""
+        questions = [question for language in card.questions.values() for question in language]
+        return "\n".join([card.text["nl"], card.text["en"], *questions])
+
+    def rank(self, question: str, limit: int = 3) -> list[Hit]:
+        """Return the best `limit` cards for the question, best first."""
+        lexical = self.bm25.scores(self.lemmatizer.terms(question))
+        similarity = (self.card_vectors @ self.char_ngrams.transform([question]).T).toarray().ravel()
+        combined = [
+            self.weights["bm25"] * word + self.weights["char_ngrams"] * float(chars)
+            for word, chars in zip(lexical, similarity)
+        ]
+        order = sorted(range(len(combined)), key=combined.__getitem__, reverse=True)[:limit]
+        return [Hit(self.card_ids[i], round(combined[i], 4)) for i in order]
+
+    def answer(self, question: str) -> Optional[Hit]:
+        """Return the best card if it clears the threshold, else None ("I don't know")."""
+        hits = self.rank(question, limit=1)
+        return hits[0] if hits and hits[0].score >= self.threshold else None
+
+
+@lru_cache(maxsize=1)
+def fact_search() -> FactSearch:
+    """Return the search over every fact card, configured by settings.yml (knowledge.search)."""
+    config = settings()["knowledge"]["search"]
+    return FactSearch(fact_cards(), Lemmatizer(), config["weights"], float(config["threshold"]))

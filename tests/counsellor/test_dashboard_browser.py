@@ -1,0 +1,125 @@
+"""The dashboard in Chromium: a real chat through the widget, then a counsellor reviews and corrects it."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect, sync_playwright
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+from bot.counsellor import review
+from bot.counsellor.database import Database
+from bot.counsellor.models import Account
+from bot.counsellor.transcripts import conversation_key
+from bot.settings import PROJECT_ROOT, settings
+from tests.browser.test_widget import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_chat, send
+
+NONSENSE = "blorp snarf quux wibble"
+
+
+@pytest.fixture
+def account() -> dict[str, str]:
+    """Create a counsellor with the command line (generated password); remove it afterwards."""
+    username = f"tester-{secrets.token_hex(3)}"
+    made = subprocess.run([sys.executable, "-m", "bot", "counsellor", "add", username, "--role", "counsellor", "--generate-password"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    yield {"username": username, "password": made.stdout.split("password: ")[1].strip()}
+    database = Database()
+    with database.session() as db:
+        db.execute(sa.delete(Account).where(Account.username == username))
+    database.dispose()
+
+
+def chat(page: Page, demo: str) -> str:
+    """Have a short conversation through the widget; return its conversation id."""
+    open_chat(page, demo)
+    send(page, "ik denk aan zelfmoord, bel me op 0612345678")  # the safety guard flags this, whatever the classifier says
+    send(page, NONSENSE)
+    return json.loads(page.evaluate("() => sessionStorage.getItem('hulpwijzer.conversation')"))["id"]
+
+
+def test_a_counsellor_reviews_a_real_chat(servers, account, tmp_path):
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing; `make test` installs it"
+    base = servers["demo"].rstrip("/")
+    sender = None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+        try:
+            page = context.new_page()
+            sender = chat(page, servers["demo"])
+            key = conversation_key(sender)
+
+            page.goto(f"{base}/counsellor/")
+            expect(page).to_have_url(f"{base}/counsellor/login")
+            page.fill("#username", account["username"])
+            page.fill("#password", account["password"])
+            page.click("button:has-text('Log in')")
+            expect(page.locator("h1")).to_have_text("Conversations")
+            cookie = next(c for c in context.cookies() if c["name"] == "hw_counsellor")
+            assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/counsellor"
+
+            page.fill("input[name=date_from]", datetime.now(ZoneInfo(settings()["counsellor"]["timezone"])).date().isoformat())
+            page.select_option("select[name=flag]", "crisis")
+            page.select_option("select[name=language]", "nl")
+            page.select_option("select[name=status]", "unreviewed")
+            page.click("button:has-text('Filter')")
+            expect(page).to_have_url(re.compile(r"flag=crisis.*status=unreviewed"))
+            link = page.locator(f"a[href='/counsellor/conversations/{key}']")
+            expect(link).to_be_visible()
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "counsellor-list.png"))
+            link.click()
+
+            expect(page.locator("h1")).to_have_text(f"Conversation {key[:10]}")
+            expect(page.locator(".turn.user", has_text="[TELEFOON]")).to_be_visible()
+            assert "0612345678" not in page.content()
+            page.fill("#note", "Stop it Now was right; the second message was not understood.")
+            page.click("button:has-text('Add note')")
+            expect(page.locator(".note")).to_contain_text("the second message was not understood")
+
+            expect(page.locator(".turn.user", has_text="zelfmoord").locator(".nlu")).to_contain_text("crisis")
+            turn = page.locator(".turn.user", has_text=NONSENSE)
+            expect(turn.locator(".nlu")).to_contain_text("intent")
+            turn.locator("select[name=intent]").select_option("out_of_scope")
+            turn.locator("button:has-text('Mark as misunderstood')").click()
+            expect(page.locator(".turn.user", has_text=NONSENSE).locator(".marked")).to_contain_text("out_of_scope")
+            page.screenshot(path=str(SCREENSHOTS / "counsellor.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / "counsellor-transcript.png"), full_page=True)
+
+            page.click("nav >> text=Overview")
+            expect(page.locator("svg.chart")).to_have_count(5)
+            page.screenshot(path=str(SCREENSHOTS / "counsellor-overview.png"), full_page=True)
+
+            page.click("nav >> text=Corrections")
+            expect(page.locator("table.list")).to_contain_text(NONSENSE)
+            with page.expect_download() as download:
+                page.click("button:has-text('Export as NLU training data')")
+            exported = tmp_path / "export.yml"
+            download.value.save_as(exported)
+            examples = RasaYAMLReader().reads(exported.read_text(encoding="utf-8")).intent_examples
+            assert ("out_of_scope", NONSENSE) in {(m.get("intent"), m.get("text")) for m in examples}
+
+            page.click("button:has-text('Log out')")
+            expect(page).to_have_url(f"{base}/counsellor/login")
+            page.goto(f"{base}/counsellor/")
+            expect(page).to_have_url(f"{base}/counsellor/login")
+        finally:
+            context.close()
+            browser.close()
+            if sender:  # leave no corrections behind in the development database
+                database = Database()
+                with database.session() as db:
+                    review.delete_conversation(db, sender)
+                database.dispose()

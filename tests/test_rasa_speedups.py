@@ -1,0 +1,44 @@
+"""The faster drop-in for Rasa's action-response validation behaves as Rasa's own."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.utils.endpoints import EndpointConfig
+
+from bot import rasa_speedups
+
+ORIGINAL = rasa_speedups.RASA_VALIDATE_ACTION_RESULT
+
+RESPONSES = [  # (response, valid)
+    ({"events": [{"event": "slot", "name": "fact_found", "value": True}], "responses": []}, True),
+    ({"events": [], "responses": [{"response": "utter_fact"}]}, True),
+    ({}, True),
+    ({"events": "not a list"}, False),
+    ({"events": [{"name": "no event key"}]}, False),
+    ({"events": [{"event": 5}]}, False),
+]
+
+
+@pytest.fixture
+def action():
+    return RemoteAction("action_search_facts", EndpointConfig("http://127.0.0.1:1/webhook"))
+
+
+@pytest.mark.parametrize("response, valid", RESPONSES)
+def test_same_verdict_and_message_as_rasa(action, response, valid):
+    def outcome(validate):
+        try:
+            return validate(action, response)
+        except ValidationError as error:
+            return ("error", error.message)
+
+    assert outcome(rasa_speedups._validate_action_result) == outcome(ORIGINAL)
+    assert (outcome(ORIGINAL) is True) == valid
+
+
+def test_install_replaces_rasas_validation():
+    import bot.components  # noqa: F401  (installs the speed-ups, as Rasa does when it loads the model)
+
+    assert RemoteAction._validate_action_result is rasa_speedups._validate_action_result
