@@ -31,7 +31,7 @@ def _question(tracker: Tracker) -> str:
 
 
 class ActionChooseFact(Action):
-    """Fill the fact slots for a factual intent: the card the search ranks best, else the intent's own card."""
+    """Fill the fact slots for a factual intent: its own card, or one that clearly answers the question better."""
 
     def name(self) -> Text:
         """Return the action's name in the domain."""
@@ -42,8 +42,7 @@ class ActionChooseFact(Action):
         card_ids = answers().get(latest_intent(tracker) or "")
         if not card_ids:
             return _fact_slots(None, tracker)
-        hit = fact_search().answer(_question(tracker))
-        return _fact_slots(fact_cards()[hit.card_id if hit else card_ids[0]], tracker)
+        return _fact_slots(fact_cards()[fact_search().card_for_intent(_question(tracker), card_ids[0])], tracker)
 
 
 class ActionSearchFacts(Action):

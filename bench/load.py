@@ -210,7 +210,7 @@ def print_table(rows: list[dict]) -> None:
 
 
 @contextlib.contextmanager
-def started_servers(rasa_servers: Optional[int], action_servers: Optional[int]) -> Iterator[float]:
+def started_servers(rasa_servers: Optional[int], action_servers: Optional[int], tf_threads: Optional[int]) -> Iterator[float]:
     """Start the servers with lifted per-client limits; yield seconds from start to first answer."""
     from bot import settings as settings_module
     from bot.runner import running
@@ -219,6 +219,7 @@ def started_servers(rasa_servers: Optional[int], action_servers: Optional[int]) 
     config["web"]["rate_limit"] = {name: {"messages": 10**9, "per_seconds": 1} for name in config["web"]["rate_limit"]}
     config["rasa"]["servers"] = rasa_servers or config["rasa"]["servers"]
     config["actions"]["servers"] = action_servers or config["actions"]["servers"]
+    config["rasa"]["tensorflow_threads"] = tf_threads or config["rasa"].get("tensorflow_threads")
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         yaml.safe_dump(config, handle)
     os.environ["BOT_SETTINGS"] = handle.name
@@ -244,6 +245,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--running", action="store_true", help="use servers started by `make run` instead of starting them")
     parser.add_argument("--rasa-servers", type=int, help="Rasa servers to start (default: settings.yml)")
     parser.add_argument("--action-servers", type=int, help="action servers to start (default: settings.yml)")
+    parser.add_argument("--tensorflow-threads", type=int, help="TensorFlow threads per Rasa server (default: settings.yml)")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench" / "load.json"))
     args = parser.parse_args(argv)
 
@@ -252,9 +254,11 @@ def main(argv: Optional[list[str]] = None) -> int:
                     "seconds_per_level": args.seconds, "runs": []}
     with contextlib.ExitStack() as stack:
         if not args.running:
-            report["start_to_first_answer_s"] = round(stack.enter_context(started_servers(args.rasa_servers, args.action_servers)), 1)
-            report["servers"] = {"rasa": args.rasa_servers or settings()["rasa"]["servers"],
-                                 "actions": args.action_servers or settings()["actions"]["servers"]}
+            report["start_to_first_answer_s"] = round(stack.enter_context(
+                started_servers(args.rasa_servers, args.action_servers, args.tensorflow_threads)
+            ), 1)
+            report["servers"] = {"rasa": settings()["rasa"]["servers"], "actions": settings()["actions"]["servers"],
+                                 "tensorflow_threads": settings()["rasa"].get("tensorflow_threads")}
             print(f"start to first answered message: {report['start_to_first_answer_s']} s", flush=True)
         for target in args.targets:
             for users in args.users:

@@ -18,10 +18,21 @@ from bot.settings import project_path, settings
 
 @dataclass(frozen=True)
 class Hit:
-    """A card and how well it matches the question (0 to 1)."""
+    """A card, how well it matches the question (0 to 1), and how many of the question's words it shares."""
 
     card_id: str
     score: float
+    shared_words: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """When the search may answer (settings.yml knowledge.search; docs/fact-search.md)."""
+
+    weights: dict[str, float]  # of BM25 and character n-grams in the score
+    threshold: float           # lowest score that is an answer
+    min_shared_words: int      # content words the question must share with the card
+    intent_card_margin: float  # how much better than a factual intent's own card another card must score
 
 
 def _fold(text: str) -> str:
@@ -38,17 +49,22 @@ class Lemmatizer:
         self.pipelines = [spacy.load(directory / language) for language in settings()["spacy"]["languages"]]
         self.stop_words = {_fold(word) for nlp in self.pipelines for word in nlp.Defaults.stop_words}
 
-    def terms(self, text: str) -> list[str]:
-        """Return the folded words and their lemmas, without stop words, punctuation or one-letter words."""
-        found: list[str] = []
+    def words(self, text: str) -> list[frozenset[str]]:
+        """Return each content word as the set of its folded forms (the word and its nl and en lemmas)."""
+        found: dict[str, set[str]] = {}
         for nlp in self.pipelines:
             for token in nlp(text):
                 if token.is_punct or token.is_space:
                     continue
-                for form in {_fold(token.text), _fold(token.lemma_ or token.text)}:
-                    if len(form) > 1 and form not in self.stop_words:
-                        found.append(form)
-        return found
+                forms = {_fold(token.text), _fold(token.lemma_ or token.text)}
+                forms = {form for form in forms if len(form) > 1 and form not in self.stop_words}
+                if forms:
+                    found.setdefault(_fold(token.text), set()).update(forms)
+        return [frozenset(forms) for forms in found.values()]
+
+    def terms(self, text: str) -> list[str]:
+        """Return every form of every content word, for indexing and scoring."""
+        return [form for forms in self.words(text) for form in forms]
 
 
 class BM25:
@@ -84,11 +100,11 @@ class BM25:
 
 
 class FactSearch:
-    """Rank fact cards for a question; answer only above the configured threshold."""
+    """Rank fact cards for a question; answer only when the rules allow."""
 
-    def __init__(self, cards: dict[str, FactCard], lemmatizer: Lemmatizer, weights: dict[str, float], threshold: float) -> None:
+    def __init__(self, cards: dict[str, FactCard], lemmatizer: Lemmatizer, rules: Rules) -> None:
         self.card_ids = list(cards)
-        self.lemmatizer, self.weights, self.threshold = lemmatizer, weights, threshold
+        self.lemmatizer, self.rules = lemmatizer, rules
         texts = [self._card_text(card) for card in cards.values()]
         self.bm25 = BM25([lemmatizer.terms(text) for text in texts])
         self.char_ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=_fold)
@@ -100,25 +116,46 @@ class FactSearch:
         questions = [question for language in card.questions.values() for question in language]
         return "\n".join([card.text["nl"], card.text["en"], *questions])
 
-    def rank(self, question: str, limit: int = 3) -> list[Hit]:
-        """Return the best `limit` cards for the question, best first."""
-        lexical = self.bm25.scores(self.lemmatizer.terms(question))
+    def rank(self, question: str, limit: Optional[int] = 3) -> list[Hit]:
+        """Return the best `limit` cards (all when None) for the question, best first."""
+        words = self.lemmatizer.words(question)
+        lexical = self.bm25.scores(form for forms in words for form in forms)
         similarity = (self.card_vectors @ self.char_ngrams.transform([question]).T).toarray().ravel()
-        combined = [
-            self.weights["bm25"] * word + self.weights["char_ngrams"] * float(chars)
-            for word, chars in zip(lexical, similarity)
-        ]
+        weights = self.rules.weights
+        combined = [weights["bm25"] * word + weights["char_ngrams"] * float(chars) for word, chars in zip(lexical, similarity)]
         order = sorted(range(len(combined)), key=combined.__getitem__, reverse=True)[:limit]
-        return [Hit(self.card_ids[i], round(combined[i], 4)) for i in order]
+        return [Hit(self.card_ids[i], round(combined[i], 4), self._shared(words, i)) for i in order]
+
+    def _shared(self, words: list[frozenset[str]], card: int) -> int:
+        """Count the question's content words that occur in the card."""
+        counts = self.bm25.counts[card]
+        return sum(any(form in counts for form in forms) for forms in words)
+
+    def is_answer(self, hit: Hit) -> bool:
+        """Tell whether a hit is good enough to give as an answer."""
+        return hit.score >= self.rules.threshold and hit.shared_words >= self.rules.min_shared_words
 
     def answer(self, question: str) -> Optional[Hit]:
-        """Return the best card if it clears the threshold, else None ("I don't know")."""
+        """Return the best card if the rules allow it, else None ("I don't know")."""
         hits = self.rank(question, limit=1)
-        return hits[0] if hits and hits[0].score >= self.threshold else None
+        return hits[0] if hits and self.is_answer(hits[0]) else None
+
+    def card_for_intent(self, question: str, intent_card: str) -> str:
+        """Return the card for a factual intent: its own card, unless another clearly answers the question better."""
+        hits = self.rank(question, limit=None)
+        best = hits[0]
+        own = next(hit for hit in hits if hit.card_id == intent_card)
+        if self.is_answer(best) and best.score - own.score >= self.rules.intent_card_margin:
+            return best.card_id
+        return intent_card
 
 
 @lru_cache(maxsize=1)
 def fact_search() -> FactSearch:
     """Return the search over every fact card, configured by settings.yml (knowledge.search)."""
     config = settings()["knowledge"]["search"]
-    return FactSearch(fact_cards(), Lemmatizer(), config["weights"], float(config["threshold"]))
+    rules = Rules(
+        weights=config["weights"], threshold=float(config["threshold"]),
+        min_shared_words=int(config["min_shared_words"]), intent_card_margin=float(config["intent_card_margin"]),
+    )
+    return FactSearch(fact_cards(), Lemmatizer(), rules)

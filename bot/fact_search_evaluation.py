@@ -18,6 +18,11 @@ class Measured:
 
     answerable: list[tuple[Hit, frozenset[str]]]  # (best hit, acceptable card ids)
     unanswerable: list[tuple[Hit, str]]  # (best hit, kind: general or on_topic)
+    min_shared_words: int
+
+    def _answers(self, hit: Hit, threshold: float) -> bool:
+        """Tell whether the search answers with this hit at the threshold."""
+        return hit.score >= threshold and hit.shared_words >= self.min_shared_words
 
     def top1(self) -> float:
         """Share of answerable questions whose best card is an acceptable one (no threshold)."""
@@ -25,12 +30,13 @@ class Measured:
 
     def answered_right(self, threshold: float) -> float:
         """Share of answerable questions answered, with an acceptable card, at the threshold."""
-        return sum(hit.card_id in wanted and hit.score >= threshold for hit, wanted in self.answerable) / len(self.answerable)
+        right = sum(hit.card_id in wanted and self._answers(hit, threshold) for hit, wanted in self.answerable)
+        return right / len(self.answerable)
 
     def declined(self, threshold: float, kind: Optional[str] = None) -> float:
         """Share of unanswerable questions (of one kind, or all) that get "I don't know"."""
         chosen = [hit for hit, k in self.unanswerable if kind in (None, k)]
-        return sum(hit.score < threshold for hit in chosen) / len(chosen)
+        return sum(not self._answers(hit, threshold) for hit in chosen) / len(chosen)
 
     def balanced(self, threshold: float) -> float:
         """Mean of answered-right and declined: the figure the threshold is chosen on."""
@@ -60,6 +66,7 @@ def measure(split: str, search: Optional[FactSearch] = None) -> Measured:
             for q in questions["answerable"] if q["split"] == split
         ],
         unanswerable=[(search.rank(q["q"], limit=1)[0], q["kind"]) for q in questions["unanswerable"] if q["split"] == split],
+        min_shared_words=search.rules.min_shared_words,
     )
 
 
@@ -73,7 +80,7 @@ def report() -> float:
     """Print the dev curve's best threshold and the test figures at the configured threshold."""
     dev, test = measure("dev"), measure("test")
     chosen = choose_threshold(dev)
-    configured = fact_search().threshold
+    configured = fact_search().rules.threshold
     print(f"dev:  top-1 {dev.top1():.3f}; best threshold {chosen:.2f} "
           f"(answered right {dev.answered_right(chosen):.3f}, declined {dev.declined(chosen):.3f})")
     print(f"test at the configured threshold {configured:.2f}: top-1 {test.top1():.3f}, "

@@ -67,6 +67,14 @@ def endpoints_file(number: int, action_base: str) -> Path:
     return target
 
 
+def tensorflow_threads(rasa: dict) -> dict[str, str]:
+    """Return Rasa's environment variables that cap TensorFlow's threads per server (none if unset)."""
+    threads = rasa.get("tensorflow_threads")
+    if not threads:
+        return {}
+    return {"TF_INTER_OP_PARALLELISM_THREADS": str(threads), "TF_INTRA_OP_PARALLELISM_THREADS": str(threads)}
+
+
 @dataclass(frozen=True)
 class Process:
     """One server to start: its name, command line, extra environment and health URL."""
@@ -102,7 +110,7 @@ def processes() -> list[Process]:
                 "--credentials", str(project_path(rasa["credentials"])),
                 "--logging-config-file", str(project_path(config["rasa_logging"])),
             ],
-            {},
+            tensorflow_threads(rasa),
             f"{base}/",
         )
         for number, base in enumerate(rasa_bases)
