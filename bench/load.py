@@ -3,9 +3,10 @@
 Starts the assistant itself (or, with --running, uses one started by `make
 run`) and measures (a) the Rasa REST channel and (b) the web tier's chat API.
 The benchmark is a single client, so when it starts the servers itself it
-lifts the web tier's per-client rate limits for the run. Prints latency
-percentiles, throughput, errors and the peak RSS of each server process as a
-table, and writes the figures to results/bench/load.json.
+lifts the web tier's per-client rate limits for the run and gives it a fresh
+SQLite database in a scratch folder. Prints latency percentiles, throughput,
+errors, the peak RSS and the CPU time per message of each kind of server
+process as a table, and writes the figures to results/bench/load.json.
 
     .venv/bin/python bench/load.py --users 1 5 20 50 --seconds 30
 """
@@ -18,10 +19,11 @@ import contextlib
 import itertools
 import json
 import os
-import tempfile
 import platform
 import random
+import shutil
 import statistics
+import tempfile
 import threading
 import time
 import uuid
@@ -33,7 +35,7 @@ import httpx
 import psutil
 import yaml
 
-from bot.settings import rasa_urls, settings
+from bot.settings import project_path, rasa_urls, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATIONS = yaml.safe_load((ROOT / "bench" / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
@@ -216,13 +218,19 @@ def started_servers(rasa_servers: Optional[int], action_servers: Optional[int], 
     from bot.runner import running
 
     config = settings_module.settings()
+    scratch = Path(tempfile.mkdtemp(prefix="hulpwijzer-bench-"))
+    endpoints = yaml.safe_load(project_path(config["rasa"]["endpoints"]).read_text(encoding="utf-8"))
+    if endpoints["tracker_store"].get("dialect", "sqlite") == "sqlite":  # a fresh database, not the real one
+        endpoints["tracker_store"]["db"] = str(scratch / "tracker.db")
+    (scratch / "endpoints.yml").write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    config["rasa"]["endpoints"] = str(scratch / "endpoints.yml")
     config["web"]["rate_limit"] = {name: {"messages": 10**9, "per_seconds": 1} for name in config["web"]["rate_limit"]}
     config["rasa"]["servers"] = rasa_servers or config["rasa"]["servers"]
     config["actions"]["servers"] = action_servers or config["actions"]["servers"]
     config["rasa"]["tensorflow_threads"] = tf_threads or config["rasa"].get("tensorflow_threads")
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
-        yaml.safe_dump(config, handle)
-    os.environ["BOT_SETTINGS"] = handle.name
+    (scratch / "settings.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    os.environ["BOT_SETTINGS"] = str(scratch / "settings.yml")
+    os.environ.pop("BOT_ENDPOINTS", None)
     settings_module.settings.cache_clear()
     started = time.monotonic()
     try:
@@ -231,7 +239,7 @@ def started_servers(rasa_servers: Optional[int], action_servers: Optional[int], 
             assert response.status_code == 200 and response.json()
             yield time.monotonic() - started
     finally:
-        os.unlink(handle.name)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

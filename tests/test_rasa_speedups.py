@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event, UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_speedups
@@ -42,3 +43,25 @@ def test_install_replaces_rasas_validation():
     import bot.components  # noqa: F401  (installs the speed-ups, as Rasa does when it loads the model)
 
     assert RemoteAction._validate_action_result is rasa_speedups._validate_action_result
+
+
+@pytest.mark.parametrize("type_name, default", [
+    ("user", None), ("bot", None), ("slot", None), ("action", None), ("session_started", None),
+    ("no_such_event", UserUttered), ("topic", None),
+])
+def test_event_classes_are_resolved_as_rasa_does(type_name, default):
+    expected = rasa_speedups.RASA_RESOLVE_BY_TYPE(type_name, default)
+    assert rasa_speedups._resolve_by_type(type_name, default) is expected
+    assert rasa_speedups._resolve_by_type(type_name, default) is expected  # and again, from memory
+
+
+def test_unknown_event_names_still_fail():
+    with pytest.raises(ValueError):
+        rasa_speedups._resolve_by_type("no_such_event")
+
+
+def test_install_replaces_rasas_event_lookup():
+    import bot.components  # noqa: F401
+
+    assert Event.resolve_by_type("user") is UserUttered
+    assert Event.__dict__["resolve_by_type"].__func__ is rasa_speedups._resolve_by_type

@@ -134,3 +134,33 @@ def test_only_configured_origins_may_call_the_api():
 def test_unknown_routes_and_methods_answer_json(client):
     assert client.get("/nope").json()["error"]["code"] == "not_found"
     assert client.get("/api/conversations").json()["error"]["code"] == "method_not_allowed"
+
+
+def test_sticky_routing_keeps_a_conversation_on_one_server_and_deals_new_ones_in_turn():
+    config = copy.deepcopy(settings())
+    config["rasa"].update(servers=3, routing="sticky")
+    hosts = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        hosts.append((json.loads(request.content)["sender"], request.url.port))
+        return fake_rasa(request)
+
+    with TestClient(create_app(config, rasa_transport=httpx.MockTransport(record))) as client:
+        conversations = [new_conversation(client) for _ in range(6)]
+        for conversation in conversations:
+            for text in ("hoi", "is het gratis", "dank je"):
+                assert client.post(f"/api/conversations/{conversation}/messages", json={"text": text}).status_code == 200
+    ports = {sender: {port for s, port in hosts if s == sender} for sender in conversations}
+    assert all(len(used) == 1 for used in ports.values())  # every message of a conversation: one server
+    first_ports = [ports[c].pop() for c in conversations]
+    base = config["rasa"]["port"]
+    assert first_ports == [base, base + 1, base + 2, base, base + 1, base + 2]  # new conversations in turn
+
+
+def test_round_robin_routing_spreads_the_messages_of_a_conversation():
+    from bot.web.chat import RasaServers
+
+    servers = RasaServers(["http://a/webhook", "http://b/webhook"], "round_robin")
+    assert [servers.for_conversation("same") for _ in range(4)] == ["http://a/webhook", "http://b/webhook"] * 2
+    with pytest.raises(ValueError):
+        RasaServers(["http://a/webhook"], "random")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Text
+import itertools
+from collections import OrderedDict
+from typing import Any, Iterator, List, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -13,6 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.privacy.redaction import redact_value
 
 SQLITE_BUSY_SECONDS = 30
+REMEMBERED_CONVERSATIONS = 10_000  # stored-event counts kept between a read and the save that follows
 
 
 def _tune_sqlite(connection: Any, _record: Any) -> None:
@@ -46,6 +49,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     Only the events not yet stored are redacted, as Rasa writes them; the live
     tracker of the conversation is left untouched. On SQLite the database runs in
     WAL mode with a busy timeout, so that several Rasa servers can share the file.
+
+    Rasa counts a conversation's stored events with a query before each save. The
+    store remembers that number from the read at the start of the message instead
+    (the conversation lock keeps other writers out in between) and queries only
+    when it has not read the conversation.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,10 +64,25 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(self.engine.url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, poolclass=sa.pool.QueuePool)
             sa.event.listen(self.engine, "connect", _tune_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._stored_counts: OrderedDict[str, int] = OrderedDict()
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """Read the latest session as Rasa does, and remember how many of its events are stored."""
+        tracker = await super().retrieve(sender_id)
+        self._stored_counts[sender_id] = len(tracker.events) if tracker else 0
+        self._stored_counts.move_to_end(sender_id)
+        while len(self._stored_counts) > REMEMBERED_CONVERSATIONS:
+            self._stored_counts.popitem(last=False)
+        return tracker
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """Return the events to store, redacted."""
-        return (redacted(event) for event in super()._additional_events(session, tracker))
+        stored = self._stored_counts.pop(tracker.sender_id, None)
+        if stored is None:
+            new_events: Iterator[Event] = super()._additional_events(session, tracker)
+        else:
+            new_events = itertools.islice(tracker.events, stored, None)
+        return (redacted(event) for event in new_events)
 
     async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
         """Publish new events to a configured event broker, redacted."""

@@ -9,7 +9,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import httpx
 from starlette.requests import Request
@@ -49,8 +49,10 @@ class RasaServers:
     """The REST webhooks of the Rasa servers, and which one a message goes to.
 
     "sticky" sends every message of a conversation to the same server (safe with
-    each server's own lock store); "round_robin" spreads every message (needs a
-    shared lock store such as Redis, see deploy/endpoints.postgres.yml).
+    each server's own lock store), chosen by a hash of its id; new ids are drawn
+    so that new conversations go to the servers in turn. "round_robin" spreads
+    every message (needs a shared lock store such as Redis, see
+    deploy/endpoints.postgres.yml).
     """
 
     def __init__(self, webhooks: list[str], routing: str = "sticky") -> None:
@@ -59,12 +61,23 @@ class RasaServers:
         self.webhooks, self.routing = webhooks, routing
         self._next = itertools.cycle(webhooks)
 
+        self._next_home = itertools.cycle(range(len(webhooks)))
+
+    def home(self, conversation_id: str) -> int:
+        """Return the number of the server a conversation sticks to (a hash of its id)."""
+        digest = hashlib.sha256(conversation_id.encode()).digest()
+        return int.from_bytes(digest[:8], "big") % len(self.webhooks)
+
+    def next_home(self) -> Callable[[str], bool]:
+        """Return a test for new conversation ids that gives the servers new conversations in turn."""
+        wanted = next(self._next_home)
+        return lambda conversation_id: self.home(conversation_id) == wanted
+
     def for_conversation(self, conversation_id: str) -> str:
         """Return the webhook for the next message of the conversation."""
         if self.routing == "round_robin":
             return next(self._next)
-        digest = hashlib.sha256(conversation_id.encode()).digest()
-        return self.webhooks[int.from_bytes(digest[:8], "big") % len(self.webhooks)]
+        return self.webhooks[self.home(conversation_id)]
 
 
 @dataclass
@@ -94,7 +107,7 @@ class ChatAPI:
         """Start a conversation and return its id."""
         if not self.limits.new_conversations.allow(self.client_key(request)):
             return ChatError(429, "rate_limited", "Too many new conversations; try again later.").response()
-        return JSONResponse({"conversation_id": self.ids.new()}, status_code=201)
+        return JSONResponse({"conversation_id": self.ids.new(self.servers.next_home())}, status_code=201)
 
     async def post_message(self, request: Request) -> JSONResponse:
         """Check a message, pass it to Rasa and return the replies."""

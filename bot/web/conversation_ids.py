@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Callable, Optional
 
 ID_BYTES = 16
 TAG_BYTES = 16
@@ -16,10 +17,14 @@ class ConversationIds:
     def __init__(self, key: bytes) -> None:
         self._key = key
 
-    def new(self) -> str:
-        """Return a fresh, unguessable conversation id."""
-        random_part = secrets.token_hex(ID_BYTES)
-        return f"{random_part}.{self._tag(random_part)}"
+    def new(self, wanted: Optional[Callable[[str], bool]] = None, tries: int = 64) -> str:
+        """Return a fresh, unguessable conversation id; one that `wanted` accepts if found within `tries`."""
+        for _ in range(tries):
+            random_part = secrets.token_hex(ID_BYTES)
+            conversation_id = f"{random_part}.{self._tag(random_part)}"
+            if wanted is None or wanted(conversation_id):
+                break
+        return conversation_id
 
     def is_valid(self, conversation_id: object) -> bool:
         """Tell whether an id was issued with this key."""
