@@ -43,18 +43,17 @@ def _stop(process: subprocess.Popen, grace_seconds: float = 10) -> None:
         process.wait()
 
 
-def _wait_until_up(url: str, processes: list[subprocess.Popen], timeout: float) -> None:
-    """Poll `url` until it answers; fail if a process dies or time runs out."""
-    deadline = time.monotonic() + timeout
+def _wait_until_up(name: str, url: str, processes: list[subprocess.Popen], deadline: float) -> None:
+    """Poll server `name` at `url` until it answers; fail if any process dies or the deadline passes."""
     while time.monotonic() < deadline:
         if any(process.poll() is not None for process in processes):
-            raise RuntimeError(f"a server stopped before {url} answered; see its output above")
+            raise RuntimeError(f"a server stopped before {name} ({url}) answered; see its output above")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+    raise TimeoutError(f"{name} ({url}) did not answer in time (settings.yml startup_timeout_seconds)")
 
 
 def endpoints_file(number: int, action_base: str) -> Path:
@@ -155,7 +154,7 @@ def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
     try:
         deadline = time.monotonic() + float(config["startup_timeout_seconds"])
         for process in planned:
-            _wait_until_up(process.health, started, deadline - time.monotonic())
+            _wait_until_up(process.name, process.health, started, deadline)
         yield urls
     finally:
         for process in reversed(started):

@@ -120,13 +120,15 @@ def test_cards_do_not_copy_articles(shared_seeds):
     assert not copies, f"runs of {COPY_LIMIT}+ words copied from an article:\n" + "\n".join(copies)
 
 
+ARTICLE_STAND_IN = "De buurman zag gisteravond een grote rode auto langzaam door de smalle straat rijden."
+
+
 @pytest.mark.parametrize(
     "text, copied",
     [
-        ("Zij kwam het misbruik van de twee kinderen op het spoor, zegt de politie.", True),
-        ("De politie ontdekte het misbruik van de twee kinderen.", False),
+        ("Hij zag gisteravond een grote rode auto langzaam door de smalle straat rijden, zei hij.", True),
+        ("Een rode auto reed gisteren traag door de straat.", False),
     ],
 )
-def test_the_copy_check_catches_a_copied_run(text, copied, shared_seeds):
-    article = _words((shared_seeds / "002_9e6b63d54de60678.txt").read_text(encoding="utf-8"))
-    assert bool(_runs(_words(text)) & _runs(article)) is copied
+def test_the_copy_check_catches_a_copied_run(text, copied):
+    assert bool(_runs(_words(text)) & _runs(_words(ARTICLE_STAND_IN))) is copied
