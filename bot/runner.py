@@ -145,6 +145,7 @@ def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
         "demo": f"{web['public_url']}/",
         "demo_en": f"{web['public_url']}/en",
         "widget": f"{web['public_url']}/widget.js",
+        "counsellor": f"{web['public_url']}/counsellor/",
         "web": f"http://{web['host']}:{web['port']}/api/widget",
         "webhook": f"{first_rasa}/webhooks/rest/webhook",
         "webhooks": ",".join(f"{base}/webhooks/rest/webhook" for base in rasa_urls(rasa)),
@@ -190,6 +191,7 @@ def _announce(urls: dict[str, str]) -> None:
         "\nThe assistant is running.\n"
         f"  Demo page with the chat:  {urls['demo']}  (English: {urls['demo_en']})\n"
         f"  Embed on a site:          <script src=\"{urls['widget']}\" data-language=\"nl\" defer></script>\n"
+        f"  Counsellor dashboard:     {urls['counsellor']}  (accounts: .venv/bin/python -m bot counsellor add NAME --role admin)\n"
         f"  Rasa REST channels:       POST {urls['webhooks'].replace(',', ', ')}  (loopback only)\n"
         f"  Action server:            {urls['actions'].rsplit('/', 1)[0]}  (loopback only)\n"
         "  Try it:\n"
