@@ -16,6 +16,12 @@ from bot.knowledge import FactCard, fact_cards
 from bot.settings import project_path, settings
 
 
+# Particles of Dutch separable verbs ("bijsturen": "nog bij te sturen").
+SEPARABLE_PARTICLES = frozenset(
+    "aan af bij door in mee na om onder op over terug toe uit voor weg".split()
+)
+
+
 @dataclass(frozen=True)
 class Hit:
     """A card, how well it matches the question (0 to 1), and how many of the question's words it shares."""
@@ -50,13 +56,18 @@ class Lemmatizer:
         self.stop_words = {_fold(word) for nlp in self.pipelines for word in nlp.Defaults.stop_words}
 
     def words(self, text: str) -> list[frozenset[str]]:
-        """Return each content word as the set of its folded forms (the word and its nl and en lemmas)."""
+        """Return each content word as the set of its folded forms (the word and its nl and en lemmas).
+
+        A Dutch separable verb split by "te" ("bij te sturen", "op te sporen") also counts as
+        the joined verb ("bijsturen", "opsporen"), the form the cards mostly use.
+        """
         found: dict[str, set[str]] = {}
         for nlp in self.pipelines:
-            for token in nlp(text):
-                if token.is_punct or token.is_space:
-                    continue
+            tokens = [token for token in nlp(text) if not (token.is_punct or token.is_space)]
+            for index, token in enumerate(tokens):
                 forms = {_fold(token.text), _fold(token.lemma_ or token.text)}
+                if index >= 2 and _fold(tokens[index - 1].text) == "te" and _fold(tokens[index - 2].text) in SEPARABLE_PARTICLES:
+                    forms.add(_fold(tokens[index - 2].text + token.text))
                 forms = {form for form in forms if len(form) > 1 and form not in self.stop_words}
                 if forms:
                     found.setdefault(_fold(token.text), set()).update(forms)

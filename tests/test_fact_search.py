@@ -115,3 +115,9 @@ def test_search_action_says_it_does_not_know(tracker_for):
 def test_factual_intent_gets_the_card_that_fits_the_question_best(tracker_for):
     slots = slots_after(ActionChooseFact(), tracker_for("faq_police", "hoeveel landen kwamen naar de conferentie van de VGT"))
     assert "18" in slots["fact_text"]
+
+
+def test_a_split_dutch_verb_also_counts_as_the_joined_verb():
+    words = fact_search().lemmatizer.words("waarom zijn jongeren nog bij te sturen?")
+    assert any("bijsturen" in forms for forms in words)
+    assert not any("bijjongeren" in forms for forms in fact_search().lemmatizer.words("bij jongeren"))
