@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Optional
 from zoneinfo import ZoneInfo
@@ -31,7 +29,7 @@ from bot.counsellor.overview import overview
 from bot.counsellor.sessions import SessionPolicy
 from bot.counsellor.transcripts import FLAGS, SummaryCache, conversation_key, find_sender, summarize, transcript, user_turn
 from bot.settings import PROJECT_ROOT, project_path
-from bot.web.rate_limit import RateLimiter
+from bot.web.rate_limit import RateLimiter, client_key
 
 HERE = Path(__file__).resolve().parent
 BASE = "/counsellor"
@@ -182,11 +180,6 @@ class Dashboard:
         """Remove a cookie set by `_set_cookie`."""
         response.delete_cookie(name, path=path, secure=True, httponly=True, samesite="strict")
 
-    def _client(self, request: Request) -> str:
-        """Return a keyed hash of the client address (for the login limits only)."""
-        host = request.client.host if request.client else "unknown"
-        return hmac.new(self.key, host.encode(), hashlib.sha256).hexdigest()
-
     def _sender(self, ctx: Ctx) -> Optional[str]:
         """Return the sender id of the conversation named in the URL."""
         return find_sender(ctx.db.connection(), ctx.request.path_params["key"])
@@ -212,7 +205,7 @@ class Dashboard:
             return self.error(error.status, error.message)
         if not csrf.valid(request.cookies.get(self.login_cookie), form.get(csrf.FIELD)):
             return self.error(403, "The login form has expired. Reload the page and try again.")
-        client = self._client(request)
+        client = client_key(request, self.key)
         if not self.attempts.allow(client):
             return self._login_refused(request, form, 429, "Too many attempts. Wait a minute, then try again.")
         return await run_in_threadpool(self._check_login, request, form, client)

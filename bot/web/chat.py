@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import itertools
 import json
 import re
@@ -17,7 +16,7 @@ from starlette.responses import JSONResponse
 
 from bot.web.conversation_ids import ConversationIds
 from bot.web.links import links_in
-from bot.web.rate_limit import RateLimiter
+from bot.web.rate_limit import RateLimiter, client_key
 
 PAYLOAD = re.compile(r"^/[a-z_]{1,40}$")
 
@@ -99,9 +98,8 @@ class ChatAPI:
         self.http: Optional[httpx.AsyncClient] = None
 
     def client_key(self, request: Request) -> str:
-        """Return a keyed hash of the client address: used for rate limits only, never stored."""
-        host = request.client.host if request.client else "unknown"
-        return hmac.new(self._client_key, host.encode(), hashlib.sha256).hexdigest()
+        """Return the keyed hash of the client address that the rate limits count by."""
+        return client_key(request, self._client_key)
 
     async def create_conversation(self, request: Request) -> JSONResponse:
         """Start a conversation and return its id."""

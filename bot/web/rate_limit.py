@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from collections import defaultdict, deque
 from typing import Callable
+
+from starlette.requests import Request
+
+
+def client_key(request: Request, key: bytes) -> str:
+    """Return a keyed hash of the client address: used for rate limits only, never stored."""
+    host = request.client.host if request.client else "unknown"
+    return hmac.new(key, host.encode(), hashlib.sha256).hexdigest()
 
 
 class RateLimiter:
