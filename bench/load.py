@@ -88,7 +88,10 @@ def server_processes() -> dict[str, list[psutil.Process]]:
 
 
 class ProcessWatch:
-    """Sample the server processes in a thread: peak RSS and CPU seconds used, per kind."""
+    """Sample the server processes and this client in a thread: peak RSS and CPU seconds used, per kind.
+
+    The client shares the machine's cores with the servers, so its own CPU time is shown too.
+    """
 
     def __init__(self) -> None:
         self.peaks: dict[str, float] = {}
@@ -116,7 +119,7 @@ class ProcessWatch:
         return used
 
     def _sample(self) -> None:
-        for name, processes in server_processes().items():
+        for name, processes in {**server_processes(), "client": [psutil.Process()]}.items():
             total = 0.0
             for process in processes:
                 try:

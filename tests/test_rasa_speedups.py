@@ -36,7 +36,15 @@ def test_same_verdict_and_message_as_rasa(action, response, valid):
             return ("error", error.message)
 
     assert outcome(rasa_speedups._validate_action_result) == outcome(ORIGINAL)
+    assert outcome(rasa_speedups._validate_action_result) == outcome(ORIGINAL)  # again, the verdict remembered
     assert (outcome(ORIGINAL) is True) == valid
+
+
+def test_a_remembered_verdict_is_for_that_response_only(action):
+    valid = {"events": [{"event": "slot", "name": "fact_found", "value": True}]}
+    assert rasa_speedups._validate_action_result(action, valid) is True
+    with pytest.raises(ValidationError):
+        rasa_speedups._validate_action_result(action, {"events": [{"name": "fact_found", "value": True}]})
 
 
 def test_install_replaces_rasas_validation():

@@ -6,6 +6,7 @@ import asyncio
 import json
 
 import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -70,3 +71,52 @@ def test_a_new_session_after_the_read_is_stored_once(tmp_path):
     assert texts.count("session_started:") == 1
     latest = asyncio.run(store.retrieve("s3"))
     assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["twee"]
+
+
+def untimed(event) -> dict:
+    """Return an event's dict without its timestamp (the two stores write at different moments)."""
+    return {key: value for key, value in event.as_dict().items() if key != "timestamp"}
+
+
+def test_reads_and_rows_are_the_same_as_rasas_own_store(tmp_path):
+    path = tmp_path / "tracker.db"
+    ours = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
+    rasas = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    for store in (ours, rasas):
+        for sender in ("s4", "other"):
+            tracker = asyncio.run(store.get_or_create_tracker(sender))
+            turn(tracker, f"een {sender}")
+            asyncio.run(store.save(tracker))
+        tracker = asyncio.run(store.retrieve("s4"))
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(ActionExecuted("action_listen"))
+        turn(tracker, "twee")
+        asyncio.run(store.save(tracker))
+
+    def columns(db) -> list[tuple]:
+        engine = sa.create_engine(f"sqlite:///{db}")
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT id, sender_id, type_name, intent_name, action_name FROM events ORDER BY id")).all()
+        engine.dispose()
+        return [tuple(row) for row in rows]
+
+    assert columns(path) == columns(tmp_path / "rasa.db")
+    for sender in ("s4", "other"):
+        mine, theirs = asyncio.run(ours.retrieve(sender)), asyncio.run(SQLTrackerStore._retrieve(rasas, sender, False))
+        assert [untimed(e) for e in mine.events] == [untimed(e) for e in theirs.events]
+    assert [e.text for e in asyncio.run(ours.retrieve("s4")).events if isinstance(e, UserUttered)] == ["twee"]
+    assert asyncio.run(ours.retrieve("nobody")) is None
+
+
+def test_a_new_conversation_is_saved_again_without_a_count_query(tmp_path):
+    path = tmp_path / "tracker.db"
+    store = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_: statements.append(statement))
+    tracker = asyncio.run(store.get_or_create_tracker("s5"))  # read (nothing), create and store
+    turn(tracker, "een")
+    asyncio.run(store.save(tracker))  # as the processor does at the end of the first message
+    assert [t for t in stored_texts(path) if t.startswith("user:")] == ["user:een"]
+    assert len(stored_texts(path)) == 1 + 4
+    assert not [s for s in statements if "count(" in s.lower()]

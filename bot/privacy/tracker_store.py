@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections import OrderedDict
 from typing import Any, Iterator, List, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy.redaction import redact_value
@@ -37,6 +39,34 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     return redact_value(data)
 
 
+def latest_session_query(events: sa.Table) -> sa.sql.Select:
+    """Return the statement reading a conversation's events since its latest session start, as Rasa does."""
+    sender = sa.bindparam("sender_id")
+    session_start = (
+        sa.select(sa.func.max(events.c.timestamp))
+        .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(events.c.data)
+        .where(events.c.sender_id == sender, sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
+        .order_by(events.c.id)
+    )
+
+
+def event_row(sender_id: str, event: Event) -> dict[str, Any]:
+    """Return the row Rasa stores for an event, redacted."""
+    data = redact_event(event.as_dict())
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
 def redacted(event: Event) -> Event:
     """Return the event itself, or a redacted copy when it carries what a person typed."""
     data = event.as_dict()
@@ -51,9 +81,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     WAL mode with a busy timeout, so that several Rasa servers can share the file.
 
     Rasa counts a conversation's stored events with a query before each save. The
-    store remembers that number from the read at the start of the message instead
-    (the conversation lock keeps other writers out in between) and queries only
-    when it has not read the conversation.
+    store remembers that number from the read (or the creation) of the conversation
+    at the start of the message instead (the conversation lock keeps other writers
+    out in between) and queries only when it has not read the conversation. Reads and writes use statements built
+    once (SQLAlchemy Core) rather than Rasa's ORM queries built per message; the
+    rows and the events read back are the same as Rasa's.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -65,24 +97,45 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             sa.event.listen(self.engine, "connect", _tune_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._stored_counts: OrderedDict[str, int] = OrderedDict()
+        self._events_table: sa.Table = self.SQLEvent.__table__
+        self._latest_session = latest_session_query(self._events_table)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """Read the latest session as Rasa does, and remember how many of its events are stored."""
-        tracker = await super().retrieve(sender_id)
-        self._stored_counts[sender_id] = len(tracker.events) if tracker else 0
+        with self.session_scope() as session:
+            rows = session.execute(self._latest_session, {"sender_id": sender_id}).scalars().all()
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots) if rows and self.domain else None
+        self._remember_stored(sender_id, len(tracker.events) if tracker else 0)
+        return tracker
+
+    async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
+        """Create and store a new conversation as Rasa does, and remember that all its events are stored."""
+        tracker = await super().create_tracker(sender_id, append_action_listen)
+        self._remember_stored(sender_id, len(tracker.events))
+        return tracker
+
+    def _remember_stored(self, sender_id: Text, count: int) -> None:
+        """Remember how many events of a conversation are stored, until its next save."""
+        self._stored_counts[sender_id] = count
         self._stored_counts.move_to_end(sender_id)
         while len(self._stored_counts) > REMEMBERED_CONVERSATIONS:
             self._stored_counts.popitem(last=False)
-        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the events not yet stored, redacted, with one statement."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [event_row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            if rows:
+                session.execute(self._events_table.insert(), rows)
+            session.commit()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        """Return the events to store, redacted."""
+        """Return the events not yet stored (not yet redacted)."""
         stored = self._stored_counts.pop(tracker.sender_id, None)
         if stored is None:
-            new_events: Iterator[Event] = super()._additional_events(session, tracker)
-        else:
-            new_events = itertools.islice(tracker.events, stored, None)
-        return (redacted(event) for event in new_events)
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, None)
 
     async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
         """Publish new events to a configured event broker, redacted."""
