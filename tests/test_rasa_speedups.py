@@ -1,11 +1,16 @@
-"""The faster drop-in for Rasa's action-response validation behaves as Rasa's own."""
+"""The faster drop-ins for Rasa internals (bot/rasa_speedups.py) behave as Rasa's own."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import Event, UserUttered
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_speedups
@@ -73,3 +78,40 @@ def test_install_replaces_rasas_event_lookup():
 
     assert Event.resolve_by_type("user") is UserUttered
     assert Event.__dict__["resolve_by_type"].__func__ is rasa_speedups._resolve_by_type
+
+
+@pytest.fixture(scope="module")
+def agent():
+    """Load the trained model, as the Rasa server does."""
+    from rasa.core.agent import Agent
+
+    from bot.settings import project_path, settings
+
+    return Agent.load(str(project_path(settings()["rasa"]["model"])))
+
+
+def _with_runner(run, monkeypatch, call):
+    monkeypatch.setattr(DaskGraphRunner, "run", run)
+    return call()
+
+
+@pytest.mark.parametrize("text", ["hoi", "ik wil niet meer leven", "ik kijk steeds vaker dingen die niet kunnen", "is it free?", "wat kost zo'n show", "xqzt"])
+def test_the_graph_runs_as_under_dask(agent, monkeypatch, text):
+    parse = lambda: asyncio.run(agent.parse_message(text))  # noqa: E731
+    by_dask = _with_runner(rasa_speedups.RASA_GRAPH_RUN, monkeypatch, parse)
+    planned = _with_runner(rasa_speedups._run_graph, monkeypatch, parse)
+    assert planned == by_dask
+
+    tracker = DialogueStateTracker.from_events("graph", [ActionExecuted("action_listen"), UserUttered(text, by_dask)])
+    predict = lambda: agent.processor._predict_next_with_tracker(tracker)  # noqa: E731
+    expected, got = (_with_runner(run, monkeypatch, predict) for run in (rasa_speedups.RASA_GRAPH_RUN, rasa_speedups._run_graph))
+    assert (got.policy_name, got.probabilities, got.max_confidence_index) == (
+        expected.policy_name, expected.probabilities, expected.max_confidence_index)
+
+
+def test_an_input_named_like_a_node_is_refused(agent):
+    runner = agent.processor.graph_runner
+    target = agent.processor.model_metadata.nlu_target
+    for run in (rasa_speedups.RASA_GRAPH_RUN, rasa_speedups._run_graph):
+        with pytest.raises(GraphRunError):
+            run(runner, inputs={"__message__": target}, targets=[target])
