@@ -15,6 +15,9 @@ Measured with py-spy under load (docs/performance.md):
   prediction) by building a dask graph and letting dask schedule it, every
   time: 7 %. The graph's nodes are now called directly, in an order worked out
   once per set of targets; each node gets the same inputs as under dask.
+- DIET predicts through a `tf.function` with a fixed input signature, so it
+  has one concrete function; finding it again for every message cost more
+  than running it (4 %). It is now looked up once and called directly.
 """
 
 from __future__ import annotations
@@ -25,17 +28,20 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
+from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.graph import GraphSchema
 from rasa.engine.runner.dask import DaskGraphRunner
-from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
 from rasa.shared.core.events import Event
+from rasa.utils.tensorflow.models import RasaModel
 
 
 RASA_VALIDATE_ACTION_RESULT = RemoteAction.__dict__["_validate_action_result"]  # Rasa's own, for comparison
 RASA_RESOLVE_BY_TYPE = Event.__dict__["resolve_by_type"].__func__  # Rasa's own (a staticmethod)
 RASA_GRAPH_RUN = DaskGraphRunner.run  # Rasa's own
+RASA_PREDICT = RasaModel._rasa_predict  # Rasa's own
 REMEMBERED_VERDICTS = 4096
 _event_classes: dict[str, type] = {}
 
@@ -129,9 +135,25 @@ def _run_graph(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
     return dict(outputs[target] for target in run_targets)
 
 
+def _rasa_predict(self: RasaModel, batch_in: Tuple[Any, ...]) -> Dict[Text, Any]:
+    """Predict as Rasa does, calling the prediction step's one concrete function directly."""
+    concrete = self.__dict__.get("_concrete_predict_step")
+    if concrete is None or self._run_eagerly or not self.prepared_for_prediction:
+        outputs = RASA_PREDICT(self, batch_in)  # the first call builds the tf.function
+        if self._tf_predict_step is not None and not self._run_eagerly:
+            self.__dict__["_concrete_predict_step"] = self._tf_predict_step.get_concrete_function()
+        return outputs
+    self._training = False
+    outputs = tf_utils.sync_to_numpy_or_python_type(concrete(batch_in))
+    if DIAGNOSTIC_DATA in outputs:
+        outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+    return outputs
+
+
 def install() -> None:
     """Put the faster drop-ins in place."""
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
     DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
+    RasaModel._rasa_predict = _rasa_predict  # type: ignore[method-assign]
 

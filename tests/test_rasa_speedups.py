@@ -11,6 +11,7 @@ from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.tensorflow.models import RasaModel
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_speedups
@@ -107,6 +108,16 @@ def test_the_graph_runs_as_under_dask(agent, monkeypatch, text):
     expected, got = (_with_runner(run, monkeypatch, predict) for run in (rasa_speedups.RASA_GRAPH_RUN, rasa_speedups._run_graph))
     assert (got.policy_name, got.probabilities, got.max_confidence_index) == (
         expected.policy_name, expected.probabilities, expected.max_confidence_index)
+
+
+@pytest.mark.parametrize("text", ["hoi", "ik wil niet meer leven", "wat kost zo'n show", "my partner watches kids online"])
+def test_diet_predicts_as_through_rasas_own_call(agent, monkeypatch, text):
+    parse = lambda: asyncio.run(agent.parse_message(text))  # noqa: E731
+    monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_speedups.RASA_PREDICT)
+    expected = parse()
+    monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_speedups._rasa_predict)
+    parse()  # the first call finds the concrete function
+    assert parse() == expected
 
 
 def test_an_input_named_like_a_node_is_refused(agent):
