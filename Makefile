@@ -19,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval safety-report bench lock clean
+.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval safety-report bench bench-starter lock clean
 
 run: $(MODEL)
 	$(PY) -m bot run
@@ -73,6 +73,9 @@ safety-report: $(MODEL)
 
 bench: $(MODEL)
 	$(PY) bench/load.py
+
+bench-starter: $(STAMP)
+	$(PY) bench/starter.py
 
 crossval: $(STAMP) $(SPACY)
 	$(PY) -m bot crossval

@@ -38,7 +38,7 @@ import yaml
 from bot.settings import project_path, rasa_urls, settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CONVERSATIONS = yaml.safe_load((ROOT / "bench" / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
+DEFAULT_CONVERSATIONS = ROOT / "bench" / "conversations.yml"
 PROCESS_MARKERS = {"rasa": "rasa run", "actions": "rasa_sdk", "web": "uvicorn"}
 
 
@@ -169,13 +169,19 @@ def web_sender(base: str) -> tuple[Sender, Callable[[httpx.AsyncClient], Awaitab
     return send, new
 
 
-async def user(result: Result, send: Sender, new: Callable, deadline: float, seed: int) -> None:
+def load_conversations(path: Path) -> list[list[str]]:
+    """Return the conversations (lists of user messages) in a YAML file."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+
+
+async def user(result: Result, send: Sender, new: Callable, deadline: float, seed: int,
+               conversations: list[list[str]]) -> None:
     """Hold six-turn conversations back to back until the deadline."""
     rng = random.Random(seed)
     async with httpx.AsyncClient(timeout=60) as client:
         while time.monotonic() < deadline:
             conversation = await new(client)
-            for text in rng.choice(CONVERSATIONS):
+            for text in rng.choice(conversations):
                 if time.monotonic() >= deadline:
                     return
                 started = time.monotonic()
@@ -189,13 +195,14 @@ async def user(result: Result, send: Sender, new: Callable, deadline: float, see
                     result.errors += 1
 
 
-async def run_level(target: str, users: int, seconds: float, rest: list[str], web: str) -> Result:
+async def run_level(target: str, users: int, seconds: float, rest: list[str], web: str,
+                    conversations: list[list[str]]) -> Result:
     """Run one load level against one target."""
     send, new = rest_sender(rest) if target == "rest" else web_sender(web)
     result = Result(target, users, seconds)
     with ProcessWatch() as watch:
         deadline = time.monotonic() + seconds
-        await asyncio.gather(*(user(result, send, new, deadline, seed) for seed in range(users)))
+        await asyncio.gather(*(user(result, send, new, deadline, seed, conversations) for seed in range(users)))
     result.peak_rss_mb, result.cpu_seconds = watch.peaks, watch.cpu_seconds()
     return result
 
@@ -257,12 +264,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--rasa-servers", type=int, help="Rasa servers to start (default: settings.yml)")
     parser.add_argument("--action-servers", type=int, help="action servers to start (default: settings.yml)")
     parser.add_argument("--tensorflow-threads", type=int, help="TensorFlow threads per Rasa server (default: settings.yml)")
+    parser.add_argument("--conversations", type=Path, default=DEFAULT_CONVERSATIONS, help="YAML file of conversations")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench" / "load.json"))
     args = parser.parse_args(argv)
 
     report: dict = {"machine": {"cpus": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
                                 "platform": platform.platform(), "python": platform.python_version()},
-                    "seconds_per_level": args.seconds, "runs": []}
+                    "seconds_per_level": args.seconds, "conversations": os.path.relpath(args.conversations, ROOT), "runs": []}
+    conversations = load_conversations(args.conversations)
     with contextlib.ExitStack() as stack:
         if not args.running:
             report["start_to_first_answer_s"] = round(stack.enter_context(
@@ -275,7 +284,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             for users in args.users:
                 rest = args.rest or rasa_urls(settings()["rasa"])
                 web = args.web or f"http://{settings()['web']['host']}:{settings()['web']['port']}"
-                result = asyncio.run(run_level(target, users, args.seconds, rest, web))
+                result = asyncio.run(run_level(target, users, args.seconds, rest, web, conversations))
                 report["runs"].append(result.summary())
                 print(f"  {target} {users} users: p95 {result.summary()['p95_ms']} ms", flush=True)
     print_table(report["runs"])
