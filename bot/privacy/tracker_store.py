@@ -81,9 +81,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     WAL mode with a busy timeout, so that several Rasa servers can share the file.
 
     Rasa counts a conversation's stored events with a query before each save. The
-    store remembers that number from the read (or the creation) of the conversation
-    at the start of the message instead (the conversation lock keeps other writers
-    out in between) and queries only when it has not read the conversation. Reads and writes use statements built
+    store remembers that number from the read at the start of the message instead,
+    and updates it with each save (the conversation lock keeps other writers out
+    until the message is done; every message starts with a read, which replaces
+    the number). It queries only when it has not read the conversation. Reads and writes use statements built
     once (SQLAlchemy Core) rather than Rasa's ORM queries built per message; the
     rows and the events read back are the same as Rasa's.
     """
@@ -108,14 +109,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._remember_stored(sender_id, len(tracker.events) if tracker else 0)
         return tracker
 
-    async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
-        """Create and store a new conversation as Rasa does, and remember that all its events are stored."""
-        tracker = await super().create_tracker(sender_id, append_action_listen)
-        self._remember_stored(sender_id, len(tracker.events))
-        return tracker
-
     def _remember_stored(self, sender_id: Text, count: int) -> None:
-        """Remember how many events of a conversation are stored, until its next save."""
+        """Remember how many events of a conversation are stored."""
         self._stored_counts[sender_id] = count
         self._stored_counts.move_to_end(sender_id)
         while len(self._stored_counts) > REMEMBERED_CONVERSATIONS:
@@ -124,11 +119,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events not yet stored, redacted, with one statement."""
         await self.stream_events(tracker)
+        known = tracker.sender_id in self._stored_counts
         with self.session_scope() as session:
             rows = [event_row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
             if rows:
                 session.execute(self._events_table.insert(), rows)
             session.commit()
+        if known:  # a save that follows a read keeps the count for the saves after it (each message reads first)
+            self._remember_stored(tracker.sender_id, len(tracker.events))
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """Return the events not yet stored (not yet redacted)."""
