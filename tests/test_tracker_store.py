@@ -31,6 +31,16 @@ def turn(tracker: DialogueStateTracker, text: str) -> None:
     tracker.update(ActionExecuted("action_listen"))
 
 
+def new_session_turn(store, sender: str, text: str) -> None:
+    """Read a conversation, start a new session in it, add a turn and save, as the processor does."""
+    tracker = asyncio.run(store.retrieve(sender))
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    turn(tracker, text)
+    asyncio.run(store.save(tracker))
+
+
 def test_read_then_save_stores_only_the_new_events(tmp_path):
     path = tmp_path / "tracker.db"
     store = RedactingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
@@ -60,12 +70,7 @@ def test_a_new_session_after_the_read_is_stored_once(tmp_path):
     tracker = asyncio.run(store.get_or_create_tracker("s3"))
     turn(tracker, "een")
     asyncio.run(store.save(tracker))
-    tracker = asyncio.run(store.retrieve("s3"))
-    tracker.update(ActionExecuted("action_session_start"))
-    tracker.update(SessionStarted())
-    tracker.update(ActionExecuted("action_listen"))
-    turn(tracker, "twee")
-    asyncio.run(store.save(tracker))
+    new_session_turn(store, "s3", "twee")
     texts = stored_texts(path)
     assert [t for t in texts if t.startswith("user:")] == ["user:een", "user:twee"]
     assert texts.count("session_started:") == 1
@@ -87,12 +92,7 @@ def test_reads_and_rows_are_the_same_as_rasas_own_store(tmp_path):
             tracker = asyncio.run(store.get_or_create_tracker(sender))
             turn(tracker, f"een {sender}")
             asyncio.run(store.save(tracker))
-        tracker = asyncio.run(store.retrieve("s4"))
-        tracker.update(ActionExecuted("action_session_start"))
-        tracker.update(SessionStarted())
-        tracker.update(ActionExecuted("action_listen"))
-        turn(tracker, "twee")
-        asyncio.run(store.save(tracker))
+        new_session_turn(store, "s4", "twee")
 
     def columns(db) -> list[tuple]:
         engine = sa.create_engine(f"sqlite:///{db}")
