@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.privacy.redaction import redact_value
 
@@ -84,9 +84,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     store remembers that number from the read at the start of the message instead,
     and updates it with each save (the conversation lock keeps other writers out
     until the message is done; every message starts with a read, which replaces
-    the number). It queries only when it has not read the conversation. Reads and writes use statements built
-    once (SQLAlchemy Core) rather than Rasa's ORM queries built per message; the
-    rows and the events read back are the same as Rasa's.
+    the number). It queries only when it has not read the conversation.
+
+    Reads and writes use statements built once (SQLAlchemy Core) rather than
+    Rasa's ORM queries built per message; the rows written and the events read
+    back are the same as Rasa's.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
