@@ -5,8 +5,9 @@ run`) and measures (a) the Rasa REST channel and (b) the web tier's chat API.
 The benchmark is a single client, so when it starts the servers itself it
 lifts the web tier's per-client rate limits for the run and gives it a fresh
 SQLite database in a scratch folder. Prints latency percentiles, throughput,
-errors, the peak RSS and the CPU time per message of each kind of server
-process as a table, and writes the figures to results/bench/load.json.
+errors, the peak RSS of each server process and the CPU time per message of
+each kind (the client's own included) as a table, and writes the figures to
+results/bench/load.json.
 
     .venv/bin/python bench/load.py --users 1 5 20 50 --seconds 30
 """
@@ -52,6 +53,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb_per_process: dict[str, list[float]] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def percentile(self, share: float) -> float:
@@ -70,6 +72,7 @@ class Result:
             "mean_ms": round(1000 * statistics.fmean(self.latencies), 1) if self.latencies else None,
             "messages_per_second": round(len(self.latencies) / self.seconds, 1),
             "peak_rss_mb": self.peak_rss_mb,
+            "peak_rss_mb_per_process": self.peak_rss_mb_per_process,
             "cpu_ms_per_message": {
                 name: round(1000 * seconds / len(self.latencies), 1) for name, seconds in self.cpu_seconds.items()
             } if self.latencies else {},
@@ -95,6 +98,7 @@ class ProcessWatch:
 
     def __init__(self) -> None:
         self.peaks: dict[str, float] = {}
+        self._process_peaks: dict[int, tuple[str, float]] = {}
         self._cpu_at_start: dict[int, float] = {}
         self._cpu_now: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
@@ -118,12 +122,21 @@ class ProcessWatch:
             used[name] = round(used.get(name, 0.0) + cpu - self._cpu_at_start.get(pid, cpu), 2)
         return used
 
+    def peaks_per_process(self) -> dict[str, list[float]]:
+        """Return the peak RSS (MB) of each process, by kind."""
+        peaks: dict[str, list[float]] = {}
+        for name, peak in self._process_peaks.values():
+            peaks.setdefault(name, []).append(round(peak, 1))
+        return peaks
+
     def _sample(self) -> None:
         for name, processes in {**server_processes(), "client": [psutil.Process()]}.items():
             total = 0.0
             for process in processes:
                 try:
-                    total += process.memory_info().rss / 2**20
+                    rss = process.memory_info().rss / 2**20
+                    total += rss
+                    self._process_peaks[process.pid] = (name, max(rss, self._process_peaks.get(process.pid, (name, 0.0))[1]))
                     times = process.cpu_times()
                     self._cpu_now[process.pid] = (name, times.user + times.system)
                 except psutil.Error:
@@ -204,18 +217,20 @@ async def run_level(target: str, users: int, seconds: float, rest: list[str], we
         deadline = time.monotonic() + seconds
         await asyncio.gather(*(user(result, send, new, deadline, seed, conversations) for seed in range(users)))
     result.peak_rss_mb, result.cpu_seconds = watch.peaks, watch.cpu_seconds()
+    result.peak_rss_mb_per_process = watch.peaks_per_process()
     return result
 
 
 def print_table(rows: list[dict]) -> None:
     """Print the results as a table."""
     header = (f"{'target':6} {'users':>5} {'msgs':>6} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msg/s':>7}"
-              "  peak RSS MB / CPU ms per message")
+              "  peak RSS MB of each process / CPU ms per message, by kind")
     print(header)
     print("-" * len(header))
     for row in rows:
         rss = ", ".join(
-            f"{k} {v:.0f}/{row['cpu_ms_per_message'].get(k, 0):.1f}" for k, v in sorted(row["peak_rss_mb"].items())
+            f"{kind} {'+'.join(f'{peak:.0f}' for peak in peaks)}/{row['cpu_ms_per_message'].get(kind, 0):.1f}"
+            for kind, peaks in sorted(row["peak_rss_mb_per_process"].items())
         )
         print(f"{row['target']:6} {row['users']:>5} {row['messages']:>6} {row['errors']:>4} {row['p50_ms']:>8} "
               f"{row['p95_ms']:>8} {row['p99_ms']:>8} {row['messages_per_second']:>7}  {rss}")
