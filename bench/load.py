@@ -98,7 +98,7 @@ class ProcessWatch:
 
     def __init__(self) -> None:
         self.peaks: dict[str, float] = {}
-        self._process_peaks: dict[int, tuple[str, float]] = {}
+        self._process_peaks: dict[int, float] = {}
         self._cpu_at_start: dict[int, float] = {}
         self._cpu_now: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
@@ -125,8 +125,8 @@ class ProcessWatch:
     def peaks_per_process(self) -> dict[str, list[float]]:
         """Return the peak RSS (MB) of each process, by kind."""
         peaks: dict[str, list[float]] = {}
-        for name, peak in self._process_peaks.values():
-            peaks.setdefault(name, []).append(round(peak, 1))
+        for pid, peak in self._process_peaks.items():
+            peaks.setdefault(self._cpu_now[pid][0], []).append(round(peak, 1))
         return peaks
 
     def _sample(self) -> None:
@@ -136,9 +136,9 @@ class ProcessWatch:
                 try:
                     rss = process.memory_info().rss / 2**20
                     total += rss
-                    self._process_peaks[process.pid] = (name, max(rss, self._process_peaks.get(process.pid, (name, 0.0))[1]))
                     times = process.cpu_times()
                     self._cpu_now[process.pid] = (name, times.user + times.system)
+                    self._process_peaks[process.pid] = max(rss, self._process_peaks.get(process.pid, 0.0))
                 except psutil.Error:
                     pass
             if processes:
