@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_intent
 from bot.fact_search import fact_search
-from bot.knowledge import FactCard, answers, citation, fact_cards
+from bot.knowledge import FactCard, answers, citation, fact_cards, sensitive_card_routes
 
 
 def _fact_slots(card: Optional[FactCard], tracker: Tracker) -> List[EventType]:
@@ -23,6 +23,14 @@ def _fact_slots(card: Optional[FactCard], tracker: Tracker) -> List[EventType]:
         SlotSet("fact_text", card.text[language]),
         SlotSet("fact_source", citation(card, language)),
     ]
+
+
+def allowed(card_id: Optional[str], tracker: Tracker) -> Optional[FactCard]:
+    """Return the card, unless it is sensitive and the conversation's route withholds such cards."""
+    card = fact_cards().get(card_id or "")
+    if card is not None and card.sensitive and tracker.get_slot("route") in sensitive_card_routes():
+        return None
+    return card
 
 
 def _question(tracker: Tracker) -> str:
@@ -42,7 +50,9 @@ class ActionChooseFact(Action):
         card_ids = answers().get(latest_intent(tracker) or "")
         if not card_ids:
             return _fact_slots(None, tracker)
-        return _fact_slots(fact_cards()[fact_search().card_for_intent(_question(tracker), card_ids[0])], tracker)
+        chosen = fact_search().card_for_intent(_question(tracker), card_ids[0])
+        candidates = (allowed(card_id, tracker) for card_id in [chosen, *card_ids])
+        return _fact_slots(next((card for card in candidates if card), None), tracker)
 
 
 class ActionSearchFacts(Action):
@@ -55,7 +65,7 @@ class ActionSearchFacts(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Set the best card above the threshold, or mark that none was found."""
         hit = fact_search().answer(_question(tracker))
-        return _fact_slots(fact_cards()[hit.card_id] if hit else None, tracker)
+        return _fact_slots(allowed(hit.card_id if hit else None, tracker), tracker)
 
 
 fact_search()  # build the index when the action server starts, not on the first question

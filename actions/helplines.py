@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_intent
-from bot.knowledge import Helpline, format_opening, helplines, signposts
+from bot.knowledge import Helpline, format_opening, helplines, route_followers, signposts
 
 Clock = Callable[[], datetime]
 
@@ -52,7 +52,7 @@ class ActionChooseHelplines(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Set slots for the first and, where there is one, the second help line."""
-        ids = signposts().get(latest_intent(tracker) or "")
+        ids = signposts().get(situation_of(tracker))
         if not ids:
             return []
         moment, language = self.clock(), language_of(tracker)
@@ -66,6 +66,12 @@ class ActionChooseHelplines(Action):
         if len(ids) > 1:
             events += card_slots("hl2", helplines()[ids[1]], moment, language)
         return events
+
+
+def situation_of(tracker: Tracker) -> str:
+    """Return the situation whose lines to show: the latest intent, or the route for intents that follow it."""
+    intent, route = latest_intent(tracker) or "", tracker.get_slot("route")
+    return route if route and intent in route_followers() else intent
 
 
 class ActionRefreshHelplineStatus(Action):

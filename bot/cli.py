@@ -23,7 +23,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     purge = commands.add_parser("purge", help="delete conversations older than the retention period (cron-safe)")
     purge.add_argument("--days", type=int, help="retention in days (default: settings.yml privacy.retention_days)")
     purge.add_argument("--endpoints", help="endpoints file whose tracker store to purge (default: settings.yml)")
-    commands.add_parser("safety-report", help="print red-team recall, false alarms and the dev-set grade")
+    commands.add_parser("safety-report", help="print red-team figures and the graders' figures on dev and held-out sets")
     commands.add_parser("evaluate-nlu", help="held-out NLU evaluation; report in results/nlu/")
     crossval = commands.add_parser("crossval", help="cross-validate the candidate configs in docs/nlu-settings/")
     crossval.add_argument("--folds", type=int, default=3)

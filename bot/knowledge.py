@@ -99,6 +99,12 @@ def signposts() -> dict[str, list[str]]:
     return _load("signposts")["situations"]
 
 
+@lru_cache(maxsize=1)
+def route_followers() -> frozenset[str]:
+    """Return the situations that keep the lines of the conversation's route when it has one."""
+    return frozenset(_load("signposts").get("follows_route") or [])
+
+
 @dataclass(frozen=True)
 class Article:
     """A source article in the catalogue."""
@@ -128,6 +134,7 @@ class FactCard:
     topic: str
     questions: dict[str, list[str]]
     covers: tuple[int, ...]  # sentence numbers of its article (tests/article_text.py)
+    sensitive: bool = False  # states prices or how shows were bought
 
 
 @lru_cache(maxsize=1)
@@ -142,9 +149,16 @@ def fact_cards() -> dict[str, FactCard]:
             topic=card["topic"],
             questions=card.get("questions") or {},
             covers=tuple(card.get("covers") or ()),
+            sensitive=bool(card.get("sensitive")),
         )
         for card in _load("facts")["cards"]
     }
+
+
+@lru_cache(maxsize=1)
+def sensitive_card_routes() -> frozenset[str]:
+    """Return the routes in which no sensitive card is given."""
+    return frozenset(_load("facts").get("withhold_sensitive_after") or [])
 
 
 @lru_cache(maxsize=1)

@@ -1,17 +1,23 @@
-"""Response generation that answers in the language the person writes in.
+"""Response generation that answers in the person's language and within the conversation's context.
 
 Rasa picks among a response's variations with `condition` entries on slots.
 This generator fills the `language` slot value for that choice from the
 newest user message whose language is clear, so every channel and every
-action gets replies in Dutch or English without extra round trips. All
-replies still come from the reviewed templates in domain.yml.
+action gets replies in Dutch or English without extra round trips. Among the
+matching conditional variations it takes the most specific one (the most
+conditions; the first listed among equals) instead of a random one, so a
+response can hold a general answer per language and, before it, answers for
+particular routes or help lines. All replies still come from the reviewed
+templates in domain.yml.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.nlg.generator import ResponseVariationFilter
+from rasa.shared.constants import RESPONSE_CONDITION
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -39,6 +45,24 @@ class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
         filled_slots = tracker.current_slot_values()
         filled_slots[LANGUAGE_SLOT] = language_of(tracker)
         return self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+
+    def _random_response_for(
+        self, utter_action: Text, output_channel: Text, filled_slots: Dict[Text, Any]
+    ) -> Optional[Dict[Text, Any]]:
+        """Return the most specific variation that fits the slots (not a random one)."""
+        if utter_action not in self.responses:
+            return None
+        suitable = ResponseVariationFilter(self.responses).responses_for_utter_action(
+            utter_action, output_channel, filled_slots
+        )
+        return most_specific(suitable)
+
+
+def most_specific(variations: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
+    """Return the variation with the most conditions, the first listed among equals."""
+    if not variations:
+        return None
+    return max(variations, key=lambda variation: len(variation.get(RESPONSE_CONDITION) or []))
 
 
 def language_of(tracker: DialogueStateTracker) -> str:

@@ -63,3 +63,51 @@ def test_templates_contain_no_graphic_terms(name):
     for variation in RESPONSES[name]:
         text = variation.get("text", "").lower()
         assert not [term for term in GRAPHIC_TERMS if term in text], name
+
+
+HELPLINES_TEXT = (Path(__file__).resolve().parent.parent / "seeds" / "helplines.yml").read_text(encoding="utf-8")
+PHONE = re.compile(r"(?<![\d-])(?:0800[- ]?\d{3,4}(?: \d{2,3}){0,2}|0900-\d{4}|020-\d{3} \d{2} \d{2}|0808 \d{4} \d{3}|11[23]|1813|102|116 000)(?![\d-])")
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_every_number_in_a_template_is_a_number_of_seeds_helplines(name):
+    # Templates repeat numbers so that they work without the action server; the
+    # help line file stays the one source of each number.
+    for variation in RESPONSES[name]:
+        for number in PHONE.findall(variation.get("text", "")):
+            assert f'"{number}"' in HELPLINES_TEXT or number in ("112", "113"), f"{name}: {number}"
+
+
+GRADER = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def reply_language():
+    """Return the graders' language check (../shared/eval/grade.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("grade", GRADER / "grade.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.reply_language
+
+
+# The hardest values a slot can hold for the check: a Dutch line name in an English reply.
+SAMPLE_SLOTS = {
+    "nl": {"hl1_name": "Stop it Now!", "hl2_name": "Stop it Now!", "hl1_contact": "☎ 0800-266 64 36 · chat · stopitnow.nl",
+           "hl2_contact": "☎ 0800-266 64 36 · chat · stopitnow.nl", "hl1_opens": "morgen om 11:00", "hl2_opens": "morgen om 11:00"},
+    "en": {"hl1_name": "De Kindertelefoon", "hl2_name": "De Kindertelefoon", "hl1_contact": "☎ 0800-0432 · chat · kindertelefoon.nl",
+           "hl2_contact": "☎ 0800-0432 · chat · kindertelefoon.nl", "hl1_opens": "tomorrow at 11:00", "hl2_opens": "tomorrow at 11:00"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_every_variation_reads_as_its_own_language(name, reply_language):
+    # "De Kindertelefoon is open now." reads as Dutch to a reader counting words:
+    # English variations need enough English around Dutch names, and the reverse.
+    # A message is its text with its buttons, as the widget shows it.
+    for variation in RESPONSES[name]:
+        language = language_of(variation) or "nl"
+        text = re.sub(r"{(\w+)}", lambda m: SAMPLE_SLOTS[language].get(m.group(1), ""), variation.get("text", ""))
+        message = " ".join([text, *(button["title"] for button in variation.get("buttons") or [])])
+        assert reply_language(message) in (language, "?"), f"{name} ({language}): {message[:60]}"

@@ -17,9 +17,9 @@ def nlp():
 
 
 def verdict(nlp, text):
-    """Return the category the patterns give a text, or None."""
+    """Return the intent the patterns give a text, or None."""
     found = load_matcher().verdict([Token.create(t.text, t.lemma_, t.like_url) for t in nlp(text)])
-    return found.category if found else None
+    return found.intent if found else None
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,35 @@ def test_guard_leaves_ordinary_messages_alone(nlp):
     SafetyGuard(load_matcher()).process([message])
     assert message.get(INTENT) == {"name": "faq_price", "confidence": 0.93}
     assert message.get("safety")["category"] is None
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("my son is on his laptop right now watching that stuff, im so worried", None),
+        ("ik heb nu de drang om weer streams met kinderen te zoeken, help me", None),
+        ("hoe komt de politie kijkers op het spoor", None),
+        ("ik vond op de laptop van mijn zoon foto's van kinderen", "report_material"),
+        ("ik sta nu bij het spoor en wil er een eind aan maken", "crisis"),
+        ("er is een stem in mijn hoofd die zegt dat ik er een eind aan moet maken", "crisis"),
+        ("hij is er weer en komt nu naar boven", "danger_now"),
+        ("how do i arrange a show like that", "seek_material"),
+        ("hoe krijg ik dat filmpje van mij van internet", None),
+    ],
+)
+def test_patterns_tell_apart_what_the_speaker_does(nlp, text, intent):
+    assert verdict(nlp, text) == intent
+
+
+def test_found_material_yields_to_a_help_seeking_classifier_intent(nlp):
+    # A mother who found pictures keeps the route for worried relatives.
+    message = message_with(nlp, "ik vond op de telefoon van mijn zoon foto's van jonge kinderen", "concern_other", 0.5)
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "concern_other"
+    assert message.get("safety")["category"] == "report_material" and not message.get("safety")["acted"]
+
+
+def test_found_material_overrules_a_factual_guess(nlp):
+    message = message_with(nlp, "ik kreeg een filmpje met een kind doorgestuurd, waar meld ik dat", "faq_trace", 0.6)
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "report_material"

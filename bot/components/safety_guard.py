@@ -23,8 +23,9 @@ class SafetyGuard(GraphComponent):
     """Set the safety intent when a pattern recognises a safety case.
 
     Runs after the classifiers. The patterns' finding replaces the classifier's
-    intent, except that a more urgent classifier intent stands and danger now,
-    crisis and a child disclosing are never downgraded (see patterns.yml). The
+    intent, except that a more urgent classifier intent stands, danger now,
+    crisis and a child disclosing are never downgraded, and a category may
+    yield to a help-seeking intent the classifier is sure of (patterns.yml). The
     decision is added to the parse data under `safety`, so that transcripts
     show when the guard acted.
     """
@@ -61,7 +62,8 @@ class SafetyGuard(GraphComponent):
         verdict = self.matcher.verdict(tokens) if tokens else None
         predicted = message.get(INTENT) or {}
         predicted_name: Optional[str] = predicted.get(INTENT_NAME_KEY)
-        acted = verdict is not None and self.matcher.overrules(verdict, predicted_name)
+        confidence = float(predicted.get("confidence") or 0.0)
+        acted = verdict is not None and self.matcher.overrules(verdict, predicted_name, confidence)
         message.set(
             SAFETY_KEY,
             {

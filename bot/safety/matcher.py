@@ -242,6 +242,8 @@ class Category:
     name: str
     intent: str
     rules: tuple[Rule, ...]
+    yields_to: frozenset[str] = frozenset()  # classifier intents that stand against this category
+    yield_confidence: float = 0.0  # ... when the classifier is at least this sure
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,7 @@ class SafetyMatcher:
 
     def __init__(self, categories: Sequence[Category], never_downgrade: Sequence[str] = ()) -> None:
         self.categories = tuple(categories)
+        self.by_name = {category.name: category for category in self.categories}
         self.never_downgrade = frozenset(never_downgrade)
         entries = [entry for category in self.categories for rule in category.rules for entry in rule.phrases()]
         self.index = TermIndex(term for phrase, _ in entries for term in phrase)
@@ -283,7 +286,13 @@ class SafetyMatcher:
                 )
                 for index, rule in enumerate(spec["rules"])
             )
-            categories.append(Category(name, spec["intent"], rules))
+            categories.append(
+                Category(
+                    name, spec["intent"], rules,
+                    yields_to=frozenset(spec.get("yields_to") or ()),
+                    yield_confidence=float(spec.get("yield_confidence", 0.0)),
+                )
+            )
         return cls(categories, patterns.get("never_downgrade", ()))
 
     def positions(self, tokens: Sequence[Token]) -> dict[Key, list[int]]:
@@ -318,13 +327,18 @@ class SafetyMatcher:
         verdicts = self.verdicts(tokens)
         return verdicts[0] if verdicts else None
 
-    def overrules(self, verdict: Verdict, predicted: Optional[str]) -> bool:
+    def overrules(self, verdict: Verdict, predicted: Optional[str], confidence: float = 0.0) -> bool:
         """Tell whether a verdict replaces the classifier's intent.
 
-        It does unless the classifier's intent is the same, more urgent, or an
-        urgent one (`never_downgrade`) that is at least as urgent.
+        It does unless the classifier's intent is the same, more urgent, an
+        urgent one (`never_downgrade`) that is at least as urgent, or one the
+        category yields to (`yields_to`, given `yield_confidence`): a mother who
+        found pictures keeps her route, not the one for people who send them.
         """
         if verdict.intent == predicted:
+            return False
+        category = self.by_name[verdict.category]
+        if predicted in category.yields_to and confidence >= category.yield_confidence:
             return False
         more_urgent = self.priority_of(verdict.intent) < self.priority_of(predicted)
         return more_urgent or predicted not in self.never_downgrade
