@@ -138,3 +138,36 @@ def test_a_new_route_takes_its_own_lines_whatever_the_old_route(tracker_for, eve
     _, slots = run(ActionChooseHelplines(), tracker_for("child_at_risk", "hij past op mijn nichtje", {"route": "crisis"}))
     assert slots["helpline"] == "veilig_thuis"
     assert slots["hl2_name"] == "Stop it Now!"
+
+
+def unclear(text, ranking, slots):
+    """Return a tracker whose latest message fell to the fallback with `ranking`."""
+    from rasa_sdk import Tracker
+
+    latest = {"intent": {"name": "nlu_fallback", "confidence": 0.3}, "intent_ranking": ranking, "text": text, "entities": []}
+    return Tracker("test-sender", slots, latest, [{"event": "user", "text": text, "parse_data": latest}], False, None, {}, "action_listen")
+
+
+def test_an_unclear_follow_up_after_a_signpost_gets_its_likeliest_answer():
+    from actions.unclear import ActionResolveUnclear
+
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_police", "confidence": 0.27},
+               {"name": "ask_anonymous", "confidence": 0.25}]
+    messages, slots = run(ActionResolveUnclear(), unclear("komt hij erachter?", ranking, {"routed": True}))
+    assert messages[0]["response"] == "utter_followup_police"
+    assert slots["followup_resolved"] is True
+
+
+@pytest.mark.parametrize(
+    "slots, ranking",
+    [
+        ({"routed": False}, [{"name": "ask_police", "confidence": 0.27}]),  # no route yet: the clarifying question
+        ({"routed": True}, [{"name": "faq_police", "confidence": 0.27}]),  # a factual question: the fact search
+        ({"routed": True}, [{"name": "ask_police", "confidence": 0.05}]),  # too unsure
+    ],
+)
+def test_an_unclear_message_is_left_to_the_fact_search_otherwise(slots, ranking):
+    from actions.unclear import ActionResolveUnclear
+
+    messages, events = run(ActionResolveUnclear(), unclear("hmm", ranking, slots))
+    assert messages == [] and events["followup_resolved"] is False
