@@ -130,3 +130,9 @@ def test_found_material_overrules_a_factual_guess(nlp):
     message = message_with(nlp, "ik kreeg een filmpje met een kind doorgestuurd, waar meld ik dat", "faq_trace", 0.6)
     SafetyGuard(load_matcher()).process([message])
     assert message.get(INTENT)["name"] == "report_material"
+
+
+def test_an_exact_term_takes_no_typos(nlp):
+    # "=gillen" (screaming): one typo away is "willen" (want), which must not count.
+    assert verdict(nlp, "ik hoor nu een kind gillen bij de buren") == "danger_now"
+    assert verdict(nlp, "ik ben 16 en een meisje belde me, nu willen ze geld") != "danger_now"

@@ -6,8 +6,10 @@ window of tokens) and no `unless` phrase occurs. A phrase is a sequence of
 terms; a term is a word (matched on the token's text or lemma within an edit
 distance that grows with the word's length), a prefix (`word*`), or a
 placeholder: `{minor}` for an age from 6 to 17 (digits or words), `{adult}` for
-18 to 99 and `{url}` for a link; a trailing `?` makes a term optional ("eind
-aan te? maken") and `...` stands for up to two words of any kind.
+18 to 99 and `{url}` for a link; a leading `=` asks for the word exactly, without
+typos ("=gillen", which one typo would turn into "willen"); a trailing `?` makes
+a term optional ("eind aan te? maken") and `...` stands for up to two words of
+any kind.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ class Term:
     """One token position of a phrase."""
 
     value: str
-    kind: str  # "word", "prefix", "minor", "adult", "url" or "any"
+    kind: str  # "word", "exact", "prefix", "minor", "adult", "url" or "any"
     optional: bool = False
 
     @classmethod
@@ -103,6 +105,8 @@ class Term:
             return cls("", "url")
         if raw.endswith("*"):
             return cls(normalise(raw[:-1]), "prefix")
+        if raw.startswith("=") and len(raw) > 1:
+            return cls(normalise(raw[1:]), "exact")
         return cls(normalise(raw), "word")
 
     def matches(self, form: str, token_is_url: bool = False) -> bool:
@@ -116,6 +120,8 @@ class Term:
         if self.kind == "prefix":
             head = form[: len(self.value)]
             return len(form) >= len(self.value) and _close(head, self.value)
+        if self.kind == "exact":
+            return form == self.value
         return _close(form, self.value)
 
 
@@ -149,7 +155,7 @@ class TermIndex:
         terms = set(terms)
         self.exact: dict[str, list[Term]] = defaultdict(list)
         for term in terms:
-            if term.kind == "word":
+            if term.kind in ("word", "exact"):
                 self.exact[term.value].append(term)
         self.fuzzy = [term for term in terms if term.kind == "word" and allowed_edits(term.value) > 0]
         self.fuzzy_values = [term.value for term in self.fuzzy]
