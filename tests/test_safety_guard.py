@@ -136,3 +136,35 @@ def test_an_exact_term_takes_no_typos(nlp):
     # "=gillen" (screaming): one typo away is "willen" (want), which must not count.
     assert verdict(nlp, "ik hoor nu een kind gillen bij de buren") == "danger_now"
     assert verdict(nlp, "ik ben 16 en een meisje belde me, nu willen ze geld") != "danger_now"
+
+
+def test_a_material_guess_without_evidence_stands_down_for_a_help_seeker(nlp):
+    # The classifier guesses seek_material; no material pattern fires and he says he wants it to stop.
+    message = message_with(nlp, "ik kom steeds weer uit bij die filmpjes en ik wil dat het ophoudt", "seek_material", 0.6)
+    message.set("intent_ranking", [{"name": "seek_material", "confidence": 0.6}, {"name": "share_material", "confidence": 0.2},
+                                   {"name": "self_concern", "confidence": 0.15}])
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "self_concern"
+    assert message.get("safety")["rule"].startswith("counter_evidence")
+
+
+def test_a_material_guess_with_pattern_evidence_stands(nlp):
+    message = message_with(nlp, "heb je een link naar kinderporno? ik maak me zorgen dat ze offline gaan", "seek_material", 0.6)
+    message.set("intent_ranking", [{"name": "seek_material", "confidence": 0.6}, {"name": "self_concern", "confidence": 0.3}])
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "seek_material"
+
+
+def test_a_danger_guess_about_children_far_away_stands_down(nlp):
+    # "Danger now" needs a child in danger now, not a question about children abroad.
+    message = message_with(nlp, "die kinderen daar in de filipijnen zijn toch nu ook in gevaar, wordt er iets gedaan?", "danger_now", 0.7)
+    message.set("intent_ranking", [{"name": "danger_now", "confidence": 0.7}, {"name": "faq_rescue", "confidence": 0.2}])
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "faq_rescue"
+
+
+def test_a_danger_pattern_always_stands(nlp):
+    message = message_with(nlp, "er wordt nu een kind misbruikt hier in de straat, wordt er iets gedaan als ik bel?", "danger_now", 0.7)
+    message.set("intent_ranking", [{"name": "danger_now", "confidence": 0.7}, {"name": "faq_police", "confidence": 0.2}])
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "danger_now"

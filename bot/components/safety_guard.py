@@ -25,7 +25,10 @@ class SafetyGuard(GraphComponent):
     Runs after the classifiers. The patterns' finding replaces the classifier's
     intent, except that a more urgent classifier intent stands, danger now,
     crisis and a child disclosing are never downgraded, and a category may
-    yield to a help-seeking intent the classifier is sure of (patterns.yml). The
+    yield to a help-seeking intent the classifier is sure of (patterns.yml); a
+    material or danger-now guess of the classifier without pattern evidence and
+    with what a help-seeker says stands down to its next intent
+    (`counter_evidence`). The
     decision is added to the parse data under `safety`, so that transcripts
     show when the guard acted.
     """
@@ -64,22 +67,29 @@ class SafetyGuard(GraphComponent):
         predicted_name: Optional[str] = predicted.get(INTENT_NAME_KEY)
         confidence = float(predicted.get("confidence") or 0.0)
         acted = verdict is not None and self.matcher.overrules(verdict, predicted_name, confidence)
+        stood_down = None if verdict or not tokens else self.matcher.stands_down(tokens, predicted_name)
         message.set(
             SAFETY_KEY,
             {
                 "category": verdict.category if verdict else None,
-                "rule": verdict.rule if verdict else None,
-                "acted": acted,
+                "rule": verdict.rule if verdict else stood_down,
+                "acted": acted or stood_down is not None,
                 "classifier_intent": predicted_name,
             },
             add_to_output=True,
         )
-        if not acted:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        if acted:
+            intent = {INTENT_NAME_KEY: verdict.intent, "confidence": 1.0}
+            ranking = [intent] + [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != verdict.intent]
+        elif stood_down:
+            unsupported = {"nlu_fallback", *self.matcher.unsupported_guesses()}
+            others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) not in unsupported]
+            if not others:
+                return
+            intent, ranking = dict(others[0]), others
+        else:
             return
-        intent = {INTENT_NAME_KEY: verdict.intent, "confidence": 1.0}
-        ranking = [intent] + [
-            entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != verdict.intent
-        ]
         message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 

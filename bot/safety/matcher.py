@@ -264,11 +264,18 @@ class Verdict:
 class SafetyMatcher:
     """Find the highest-priority safety category in a tokenised message."""
 
-    def __init__(self, categories: Sequence[Category], never_downgrade: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        categories: Sequence[Category],
+        never_downgrade: Sequence[str] = (),
+        counter_evidence: Sequence[Category] = (),
+    ) -> None:
         self.categories = tuple(categories)
+        self.counter_evidence = tuple(counter_evidence)
         self.by_name = {category.name: category for category in self.categories}
         self.never_downgrade = frozenset(never_downgrade)
-        entries = [entry for category in self.categories for rule in category.rules for entry in rule.phrases()]
+        every = [*self.categories, *self.counter_evidence]
+        entries = [entry for category in every for rule in category.rules for entry in rule.phrases()]
         self.index = TermIndex(term for phrase, _ in entries for term in phrase)
         self.by_first: dict[Term, list[tuple[Phrase, Key]]] = defaultdict(list)
         self.floating: list[tuple[Phrase, Key]] = []
@@ -280,10 +287,9 @@ class SafetyMatcher:
     def from_patterns(cls, patterns: dict) -> "SafetyMatcher":
         """Build a matcher from the parsed pattern file."""
         default_window = int(patterns.get("window", 12))
-        categories = []
-        for name in patterns["priority"]:
-            spec = patterns["categories"][name]
-            rules = tuple(
+
+        def rules_of(name: str, spec: dict) -> tuple[Rule, ...]:
+            return tuple(
                 Rule(
                     name=f"{name}/{index}",
                     groups=tuple(tuple(parse_phrase(p) for p in group) for group in _groups(rule)),
@@ -292,14 +298,22 @@ class SafetyMatcher:
                 )
                 for index, rule in enumerate(spec["rules"])
             )
+
+        categories = []
+        for name in patterns["priority"]:
+            spec = patterns["categories"][name]
             categories.append(
                 Category(
-                    name, spec["intent"], rules,
+                    name, spec["intent"], rules_of(name, spec),
                     yields_to=frozenset(spec.get("yields_to") or ()),
                     yield_confidence=float(spec.get("yield_confidence", 0.0)),
                 )
             )
-        return cls(categories, patterns.get("never_downgrade", ()))
+        counters = [
+            Category(f"counter_evidence/{index}", "", rules_of(f"counter_evidence/{index}", spec), yields_to=frozenset(spec["intents"]))
+            for index, spec in enumerate(patterns.get("counter_evidence") or [])
+        ]
+        return cls(categories, patterns.get("never_downgrade", ()), counters)
 
     def positions(self, tokens: Sequence[Token]) -> dict[Key, list[int]]:
         """Return, per rule group, the token positions where one of its phrases starts."""
@@ -348,6 +362,23 @@ class SafetyMatcher:
             return False
         more_urgent = self.priority_of(verdict.intent) < self.priority_of(predicted)
         return more_urgent or predicted not in self.never_downgrade
+
+    def unsupported_guesses(self) -> frozenset[str]:
+        """Return the classifier intents that stand down on counter-evidence when no pattern supports them."""
+        return frozenset().union(*(counter.yields_to for counter in self.counter_evidence))
+
+    def stands_down(self, tokens: Sequence[Token], predicted: Optional[str]) -> Optional[str]:
+        """Return the counter-evidence rule that makes the classifier's guess stand down, if any.
+
+        Only for the intents listed under `counter_evidence`, and only when no
+        safety category applies to the message at all.
+        """
+        counters = [counter for counter in self.counter_evidence if predicted in counter.yields_to]
+        if not counters or self.verdicts(tokens):
+            return None
+        positions = self.positions(tokens)
+        rule = next((r for counter in counters for r in counter.rules if r.fires(positions)), None)
+        return rule.name if rule else None
 
     def priority_of(self, intent: Optional[str]) -> int:
         """Return the rank of an intent (lower is more urgent; others rank last)."""
