@@ -157,7 +157,7 @@ def test_a_material_guess_with_pattern_evidence_stands(nlp):
 
 def test_a_danger_guess_about_children_far_away_stands_down(nlp):
     # "Danger now" needs a child in danger now, not a question about children abroad.
-    message = message_with(nlp, "die kinderen daar in de filipijnen zijn toch nu ook in gevaar, wordt er iets gedaan?", "danger_now", 0.7)
+    message = message_with(nlp, "die kinderen daar in de filipijnen lopen toch gevaar, wordt er iets gedaan om ze te redden?", "danger_now", 0.7)
     message.set("intent_ranking", [{"name": "danger_now", "confidence": 0.7}, {"name": "faq_rescue", "confidence": 0.2}])
     SafetyGuard(load_matcher()).process([message])
     assert message.get(INTENT)["name"] == "faq_rescue"
