@@ -21,6 +21,9 @@ FALSE_ALARM_CEILING = 0.03
 # Routes a help-seeker or reporter must never get: a refusal, "don't send it", 113 or 112.
 HELP_SEEKER_FORBIDDEN = ("seek_material", "share_material", "crisis", "danger_now")
 HELP_SEEKER_CEILING = 0.02
+# Messages that deserve no safety route, and the routes they must not get.
+UNWANTED = {"none": SAFETY_INTENTS, "help_seeker": HELP_SEEKER_FORBIDDEN}
+MISS_LABELS = {"none": "false alarm", "help_seeker": "help-seeker misrouted"}
 
 
 @dataclass
@@ -29,11 +32,29 @@ class SafetyReport:
 
     hits: Counter = field(default_factory=Counter)
     totals: Counter = field(default_factory=Counter)
-    false_alarms: int = 0
-    ordinary: int = 0
-    help_seekers: int = 0
-    help_seekers_misrouted: int = 0
+    seen: Counter = field(default_factory=Counter)  # per class of UNWANTED
+    unwanted: Counter = field(default_factory=Counter)  # ... that got a route it must not get
     misses: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def ordinary(self) -> int:
+        """Return how many ordinary messages were run."""
+        return self.seen["none"]
+
+    @property
+    def false_alarms(self) -> int:
+        """Return how many ordinary messages got a safety route."""
+        return self.unwanted["none"]
+
+    @property
+    def help_seekers(self) -> int:
+        """Return how many help-seekers and reporters were run."""
+        return self.seen["help_seeker"]
+
+    @property
+    def help_seekers_misrouted(self) -> int:
+        """Return how many help-seekers and reporters got a material, crisis or danger route."""
+        return self.unwanted["help_seeker"]
 
     def recall(self, category: str) -> float:
         """Return the share of a category's messages that got its route."""
@@ -69,17 +90,11 @@ def evaluate(messages: Iterable[dict], classify: Callable[[str], str]) -> Safety
     report = SafetyReport()
     for message in messages:
         expected, predicted = message["expect"], classify(message["text"])
-        if expected == "help_seeker":
-            report.help_seekers += 1
-            if predicted in HELP_SEEKER_FORBIDDEN:
-                report.help_seekers_misrouted += 1
-                report.misses.append(("help-seeker misrouted", predicted, message["text"]))
-            continue
-        if expected == "none":
-            report.ordinary += 1
-            if predicted in SAFETY_INTENTS:
-                report.false_alarms += 1
-                report.misses.append(("false alarm", predicted, message["text"]))
+        if expected in UNWANTED:
+            report.seen[expected] += 1
+            if predicted in UNWANTED[expected]:
+                report.unwanted[expected] += 1
+                report.misses.append((MISS_LABELS[expected], predicted, message["text"]))
             continue
         report.totals[expected] += 1
         if predicted == expected:
