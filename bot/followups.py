@@ -11,6 +11,12 @@ from bot.settings import project_path, settings
 
 
 @lru_cache(maxsize=1)
+def unclear_followup_confidence() -> float:
+    """Return how sure the classifier must be to take an unclear message as a follow-up (settings.yml)."""
+    return float(settings()["dialogue"]["unclear_followup_confidence"])
+
+
+@lru_cache(maxsize=1)
 def followup_responses() -> dict[str, str]:
     """Return, per follow-up intent, the one response its rule sends (rules with more steps are left out)."""
     rules = yaml.safe_load(project_path(settings()["dialogue"]["followup_rules"]).read_text(encoding="utf-8"))["rules"]
@@ -30,6 +36,6 @@ def likely_followup(ranking: list[dict[str, Any]], routed: bool) -> Optional[str
     if not candidates:
         return None
     best = candidates[0]
-    if float(best.get("confidence") or 0.0) < float(settings()["dialogue"]["unclear_followup_confidence"]):
+    if float(best.get("confidence") or 0.0) < unclear_followup_confidence():
         return None
     return followup_responses().get(best.get("name") or "")

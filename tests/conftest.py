@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -40,6 +41,40 @@ def servers(tmp_path_factory):
     log = tmp_path_factory.mktemp("logs") / "servers.log"
     with log.open("w") as output, running(output) as urls:
         yield {**urls, "log": log}
+
+
+@pytest.fixture(scope="session")
+def reply_language():
+    """Return the graders' language check (../shared/eval/grade.py): "nl", "en" or "?" for a text."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("grade", SHARED_SEEDS.parent / "eval" / "grade.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.reply_language
+
+
+def render_reply(response: str, texts: list[str], slots: dict[str, Any]) -> str:
+    """Return the text the bot's NLG gives for `response` after the user `texts`, with `slots` set."""
+    import asyncio
+
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.nlg import LanguageAwareNLG
+
+    domain = project_domain()
+    events = [UserUttered(text) for text in texts] + [SlotSet(name, value) for name, value in slots.items()]
+    tracker = DialogueStateTracker.from_events("nlg-test", events, slots=domain.slots)
+    return asyncio.run(LanguageAwareNLG(domain=domain).generate(response, tracker, "rest"))["text"]
+
+
+@lru_cache(maxsize=1)
+def project_domain():
+    """Return the project's domain (domain.yml), loaded once."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
 
 
 @pytest.fixture(scope="session")

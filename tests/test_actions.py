@@ -121,23 +121,21 @@ def test_privacy_reply_gets_the_configured_retention_period(tracker_for):
     assert slots == {"retention_days": str(settings()["privacy"]["retention_days"])}
 
 
-def test_asking_for_a_person_after_the_113_reply_keeps_113(tracker_for, evening, monkeypatch):
+@pytest.mark.parametrize(
+    "intent, route, first_line, second_line",
+    [
+        ("ask_human", "crisis", "zelfmoordpreventie_113", "Stop it Now!"),  # a person after the 113 reply: 113
+        ("ask_human", None, "stop_it_now", None),  # a person without a route: Stop it Now
+        ("child_at_risk", "crisis", "veilig_thuis", "Stop it Now!"),  # a new route takes its own lines
+    ],
+)
+def test_the_lines_follow_the_route_where_the_intent_keeps_it(
+    tracker_for, evening, monkeypatch, intent, route, first_line, second_line
+):
     monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
-    _, slots = run(ActionChooseHelplines(), tracker_for("ask_human", "kan ik met een mens praten", {"route": "crisis"}))
-    assert slots["helpline"] == "zelfmoordpreventie_113"
-
-
-def test_asking_for_a_person_without_a_route_gets_stop_it_now(tracker_for, evening, monkeypatch):
-    monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
-    _, slots = run(ActionChooseHelplines(), tracker_for("ask_human", "I want to talk to a person"))
-    assert slots["helpline"] == "stop_it_now"
-
-
-def test_a_new_route_takes_its_own_lines_whatever_the_old_route(tracker_for, evening, monkeypatch):
-    monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
-    _, slots = run(ActionChooseHelplines(), tracker_for("child_at_risk", "hij past op mijn nichtje", {"route": "crisis"}))
-    assert slots["helpline"] == "veilig_thuis"
-    assert slots["hl2_name"] == "Stop it Now!"
+    _, slots = run(ActionChooseHelplines(), tracker_for(intent, "en nu?", {"route": route} if route else {}))
+    assert slots["helpline"] == first_line
+    assert slots.get("hl2_name") == second_line
 
 
 def unclear(text, ranking, slots):

@@ -78,20 +78,6 @@ def test_every_number_in_a_template_is_a_number_of_seeds_helplines(name):
             assert f'"{number}"' in HELPLINES_TEXT or number in ("112", "113"), f"{name}: {number}"
 
 
-GRADER = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-
-
-@pytest.fixture(scope="module")
-def reply_language():
-    """Return the graders' language check (../shared/eval/grade.py)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("grade", GRADER / "grade.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.reply_language
-
-
 # The hardest values a slot can hold for the check: a Dutch line name in an English reply.
 SAMPLE_SLOTS = {
     "nl": {"hl1_name": "Stop it Now!", "hl2_name": "Stop it Now!", "hl1_contact": "☎ 0800-266 64 36 · chat · stopitnow.nl",

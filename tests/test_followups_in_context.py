@@ -1,19 +1,15 @@
 """Every follow-up reply, in every route and both languages, fits the situation (rendered by the bot's NLG)."""
 
-import asyncio
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.nlg import LanguageAwareNLG
+from tests.conftest import project_domain, render_reply
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+DOMAIN = project_domain()
 FOLLOW_UPS = sorted(
     {step["action"] for rule in yaml.safe_load((ROOT / "data/rules/followups.yml").read_text())["rules"]
      for step in rule["steps"] if step.get("action", "").startswith("utter_")}
@@ -40,33 +36,16 @@ NAMES_THE_LINE = ("utter_followup_scared", "utter_followup_contact_way", "utter_
 
 def reply(response, language, route):
     """Return the text the bot gives for `response` in `route`, after a message in `language`."""
-    events = [UserUttered(SAID[language]), SlotSet("route", route), SlotSet("routed", True),
-              SlotSet("speaker", SPEAKER_OF[route])]
-    tracker = DialogueStateTracker.from_events("context-test", events, slots=DOMAIN.slots)
-    message = asyncio.run(LanguageAwareNLG(domain=DOMAIN).generate(response, tracker, "rest"))
-    return message["text"]
-
-
-def grader_language():
-    """Return the graders' language check (../shared/eval/grade.py)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("grade", ROOT.parent / "shared" / "eval" / "grade.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.reply_language
-
-
-READS_AS = grader_language()
+    return render_reply(response, [SAID[language]], {"route": route, "routed": True, "speaker": SPEAKER_OF[route]})
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("response", FOLLOW_UPS)
-def test_follow_up_fits_the_route_and_language(response, route, language):
+def test_follow_up_fits_the_route_and_language(response, route, language, reply_language):
     text = reply(response, language, route)
     assert "{" not in text and "None" not in text
-    assert READS_AS(text) in (language, "?"), text
+    assert reply_language(text) in (language, "?"), text
     assert not SHOW_PRICE.search(text), text
     if route != "seek_material":
         assert not REFUSAL.search(text), text

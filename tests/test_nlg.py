@@ -1,24 +1,14 @@
 """The response generator answers in the person's language and within the conversation's route."""
 
-import asyncio
-from pathlib import Path
-
 import pytest
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.nlg import LanguageAwareNLG, most_specific
-
-DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+from bot.nlg import most_specific
+from tests.conftest import render_reply
 
 
 def reply(response, texts, **slots):
     """Return the text the generator gives for `response` after the user `texts` with `slots` set."""
-    events = [UserUttered(text) for text in texts] + [SlotSet(name, value) for name, value in slots.items()]
-    tracker = DialogueStateTracker.from_events("nlg-test", events, slots=DOMAIN.slots)
-    message = asyncio.run(LanguageAwareNLG(domain=DOMAIN).generate(response, tracker, "rest"))
-    return message["text"]
+    return render_reply(response, texts, slots)
 
 
 def test_the_most_specific_variation_wins_and_the_first_among_equals():

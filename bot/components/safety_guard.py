@@ -83,7 +83,7 @@ class SafetyGuard(GraphComponent):
             intent = {INTENT_NAME_KEY: verdict.intent, "confidence": 1.0}
             ranking = [intent] + [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != verdict.intent]
         elif stood_down:
-            unsupported = {"nlu_fallback", *self.matcher.unsupported_guesses()}
+            unsupported = {"nlu_fallback", *self.matcher.unsupported_guesses}
             others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) not in unsupported]
             if not others:
                 return

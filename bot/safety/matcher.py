@@ -253,6 +253,15 @@ class Category:
 
 
 @dataclass(frozen=True)
+class CounterEvidence:
+    """Phrases that make a classifier guess of `intents` stand down when no category applies."""
+
+    name: str
+    intents: frozenset[str]
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The category that applies to a message and the rule that found it."""
 
@@ -268,14 +277,15 @@ class SafetyMatcher:
         self,
         categories: Sequence[Category],
         never_downgrade: Sequence[str] = (),
-        counter_evidence: Sequence[Category] = (),
+        counter_evidence: Sequence[CounterEvidence] = (),
     ) -> None:
         self.categories = tuple(categories)
         self.counter_evidence = tuple(counter_evidence)
+        self.unsupported_guesses = frozenset().union(*(counter.intents for counter in self.counter_evidence))
         self.by_name = {category.name: category for category in self.categories}
         self.never_downgrade = frozenset(never_downgrade)
-        every = [*self.categories, *self.counter_evidence]
-        entries = [entry for category in every for rule in category.rules for entry in rule.phrases()]
+        rules = [rule for group in (*self.categories, *self.counter_evidence) for rule in group.rules]
+        entries = [entry for rule in rules for entry in rule.phrases()]
         self.index = TermIndex(term for phrase, _ in entries for term in phrase)
         self.by_first: dict[Term, list[tuple[Phrase, Key]]] = defaultdict(list)
         self.floating: list[tuple[Phrase, Key]] = []
@@ -310,7 +320,7 @@ class SafetyMatcher:
                 )
             )
         counters = [
-            Category(f"counter_evidence/{index}", "", rules_of(f"counter_evidence/{index}", spec), yields_to=frozenset(spec["intents"]))
+            CounterEvidence(f"counter_evidence/{index}", frozenset(spec["intents"]), rules_of(f"counter_evidence/{index}", spec))
             for index, spec in enumerate(patterns.get("counter_evidence") or [])
         ]
         return cls(categories, patterns.get("never_downgrade", ()), counters)
@@ -363,18 +373,14 @@ class SafetyMatcher:
         more_urgent = self.priority_of(verdict.intent) < self.priority_of(predicted)
         return more_urgent or predicted not in self.never_downgrade
 
-    def unsupported_guesses(self) -> frozenset[str]:
-        """Return the classifier intents that stand down on counter-evidence when no pattern supports them."""
-        return frozenset().union(*(counter.yields_to for counter in self.counter_evidence))
-
     def stands_down(self, tokens: Sequence[Token], predicted: Optional[str]) -> Optional[str]:
         """Return the counter-evidence rule that makes the classifier's guess stand down, if any.
 
-        Only for the intents listed under `counter_evidence`, and only when no
-        safety category applies to the message at all.
+        For a message to which no safety category applies (the caller checks),
+        and only for the intents listed under `counter_evidence`.
         """
-        counters = [counter for counter in self.counter_evidence if predicted in counter.yields_to]
-        if not counters or self.verdicts(tokens):
+        counters = [counter for counter in self.counter_evidence if predicted in counter.intents]
+        if not counters:
             return None
         positions = self.positions(tokens)
         rule = next((r for counter in counters for r in counter.rules if r.fires(positions)), None)
