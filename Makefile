@@ -11,7 +11,7 @@ SPACY   := build/spacy/.built
 STAMP   := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/components/*.py)
+TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') $(wildcard bot/components/*.py)
 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -44,12 +44,12 @@ train: $(MODEL)
 # Rasa skips work itself when nothing changed; the stamp keeps `make run` from
 # even asking when no training input is newer than the model.
 $(MODEL): $(STAMP) $(SPACY) $(TRAINING_INPUTS)
-	$(RASA) train --fixed-model-name bot --out models
+	$(RASA) train --domain domain --fixed-model-name bot --out models
 	touch $@
 
 validate: $(STAMP) $(SPACY)
 	@mkdir -p results
-	$(RASA) data validate --fail-on-warnings 2>&1 | tee results/validate.log
+	$(RASA) data validate --domain domain --fail-on-warnings 2>&1 | tee results/validate.log
 	@! grep -E "UserWarning|WARNING " results/validate.log || (echo "rasa data validate printed warnings" && false)
 
 test-conversations: $(MODEL)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_intent
-from bot.knowledge import Helpline, format_opening, helplines, route_followers, signposts
+from bot.knowledge import Helpline, format_opening, helplines, line_for, open_instead, route_followers, signposts
+
+OPEN_FORM = "form"  # in open_instead: the closed line's own web form
+NEEDS_ALTERNATIVE = {"closed", "unknown"}
 
 Clock = Callable[[], datetime]
 
@@ -52,20 +55,56 @@ class ActionChooseHelplines(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Set slots for the first and, where there is one, the second help line."""
-        ids = signposts().get(situation_of(tracker))
+        situation = situation_of(tracker)
+        ids = signposts().get(situation)
         if not ids:
             return []
         moment, language = self.clock(), language_of(tracker)
-        first = helplines()[ids[0]]
+        lines = [line_for(line_id, language) for line_id in ids]
+        first = lines[0]
         events = [
             SlotSet("helpline", first.id),
             SlotSet("hl1_free", _yes_no_unknown(first.free)),
             SlotSet("hl1_anonymous", _yes_no_unknown(first.anonymous)),
             *card_slots("hl1", first, moment, language),
         ]
-        if len(ids) > 1:
-            events += card_slots("hl2", helplines()[ids[1]], moment, language)
-        return events
+        if len(lines) > 1:
+            events += card_slots("hl2", lines[1], moment, language)
+        return events + alternative_slots(situation, first, [line.id for line in lines], moment, language)
+
+
+def alternative_slots(situation: str, first: Helpline, shown: List[str], moment: datetime, language: str) -> List[EventType]:
+    """Return the slots of what to offer when the first line is closed or its hours are unknown."""
+    kind, line = _alternative(situation, first, shown, moment, language)
+    return [
+        SlotSet("alt_kind", kind),
+        SlotSet("alt_name", line.name if line else None),
+        SlotSet("alt_contact", _alternative_contact(kind, line)),
+    ]
+
+
+def _alternative(
+    situation: str, first: Helpline, shown: List[str], moment: datetime, language: str
+) -> tuple[str, Optional[Helpline]]:
+    """Return the kind and line of the situation's first usable alternative not shown already, or ("none", None)."""
+    if first.status(moment).kind not in NEEDS_ALTERNATIVE:
+        return "none", None
+    for candidate in open_instead().get(situation) or []:
+        if candidate == OPEN_FORM:
+            if first.report_form:
+                return OPEN_FORM, first
+            continue
+        line = line_for(candidate, language)
+        if line.id not in shown and line.reachable(moment):
+            return ("self_help" if line.kind == "self_help" else "line"), line
+    return "none", None
+
+
+def _alternative_contact(kind: str, line: Optional[Helpline]) -> Optional[str]:
+    """Return how to reach the alternative: the website of a form or module, else the contact line."""
+    if line is None:
+        return None
+    return line.web_label() if kind in {OPEN_FORM, "self_help"} else line.contact()
 
 
 def situation_of(tracker: Tracker) -> str:
@@ -88,4 +127,26 @@ class ActionRefreshHelplineStatus(Action):
         line = helplines().get(tracker.get_slot("helpline") or "")
         if line is None:
             return []
-        return card_slots("hl1", line, self.clock(), language_of(tracker))
+        moment, language, situation = self.clock(), language_of(tracker), tracker.get_slot("route") or ""
+        return card_slots("hl1", line, moment, language) + alternative_slots(situation, line, [line.id], moment, language)
+
+
+class ActionOfferOpenInstead(Action):
+    """After the cards: when the first line is closed or its hours are unknown, say what can be done now."""
+
+    def name(self) -> Text:
+        """Return the action's name in the domain."""
+        return "action_offer_open_instead"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """Send the open-instead reply (a domain template) only when it applies.
+
+        It is left out when it would add nothing: no alternative to offer and the
+        second card is already a line that is there day and night.
+        """
+        if tracker.get_slot("hl1_status") not in NEEDS_ALTERNATIVE:
+            return []
+        if tracker.get_slot("alt_kind") in (None, "none") and tracker.get_slot("hl2_status") == "always":
+            return []
+        dispatcher.utter_message(response="utter_open_instead")
+        return []

@@ -18,13 +18,16 @@ def unclear_followup_confidence() -> float:
 
 @lru_cache(maxsize=1)
 def followup_responses() -> dict[str, str]:
-    """Return, per follow-up intent, the one response its rule sends (rules with more steps are left out)."""
-    rules = yaml.safe_load(project_path(settings()["dialogue"]["followup_rules"]).read_text(encoding="utf-8"))["rules"]
-    answers = {}
-    for rule in rules:
-        steps = rule["steps"]
-        if len(steps) == 2 and "intent" in steps[0] and str(steps[1].get("action", "")).startswith("utter_"):
-            answers[steps[0]["intent"]] = steps[1]["action"]
+    """Return, per follow-up or turn intent, the one response its rule sends (longer rules and never-guessed intents left out)."""
+    dialogue = settings()["dialogue"]
+    never = set(dialogue["never_guessed"])
+    answers: dict[str, str] = {}
+    for path in dialogue["followup_rules"]:
+        for rule in yaml.safe_load(project_path(path).read_text(encoding="utf-8"))["rules"]:
+            steps = rule["steps"]
+            if len(steps) == 2 and "intent" in steps[0] and str(steps[1].get("action", "")).startswith("utter_"):
+                if steps[0]["intent"] not in never:
+                    answers.setdefault(steps[0]["intent"], steps[1]["action"])
     return answers
 
 

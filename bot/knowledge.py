@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import yaml
 from babel.dates import format_date, format_datetime
 
-from bot.opening_hours import OpeningStatus, opening_status
+from bot.opening_hours import OpeningStatus, Schedule
 from bot.settings import PROJECT_ROOT, project_path, settings
 
 LOCALE_FILE = PROJECT_ROOT / "bot" / "locale.yml"
@@ -39,10 +39,11 @@ class Helpline:
     web: Optional[str]
     chat: Optional[str]
     report_form: Optional[str]
-    hours: Any
     free: Optional[bool]
     anonymous: Any
-    timezone: str
+    schedule: Schedule
+    languages: tuple[str, ...] = ()
+    kind: str = "line"  # "line", or "self_help" for an online self-help module (no staff, no hours)
 
     def contact(self) -> str:
         """Return the language-neutral contact line: phones, chat, website."""
@@ -56,14 +57,23 @@ class Helpline:
         return " · ".join(parts)
 
     def web_label(self) -> str:
-        """Return the website as shown in replies (host without "www.")."""
-        return _domain(self.web) if self.web else ""
+        """Return the website as shown in replies: the host without "www.", plus the path of a self-help module."""
+        if not self.web:
+            return ""
+        path = urlparse(self.web).path.rstrip("/") if self.kind == "self_help" else ""
+        return _domain(self.web) + path
 
     def status(self, moment: datetime) -> OpeningStatus:
         """Return whether the line is open at `moment`; web-form-only lines are "online"."""
+        if self.kind == "self_help":
+            return OpeningStatus("self_help")
         if not self.phones and not self.chat and self.report_form:
             return OpeningStatus("online")
-        return opening_status(self.hours, moment, self.timezone)
+        return self.schedule.status(moment)
+
+    def reachable(self, moment: datetime) -> bool:
+        """Return whether a person can use the line at `moment` for certain (unknown hours are not)."""
+        return self.status(moment).kind in {"open", "always", "online", "self_help"}
 
 
 def _domain(url: str) -> str:
@@ -74,8 +84,9 @@ def _domain(url: str) -> str:
 
 @lru_cache(maxsize=1)
 def helplines() -> dict[str, Helpline]:
-    """Return the help lines by id."""
+    """Return the help lines and self-help modules by id."""
     data = _load("helplines")
+    kinds = [(entry, "line") for entry in data["helplines"]] + [(entry, "self_help") for entry in data.get("self_help") or []]
     return {
         entry["id"]: Helpline(
             id=entry["id"],
@@ -84,13 +95,36 @@ def helplines() -> dict[str, Helpline]:
             web=entry.get("web"),
             chat=entry.get("chat"),
             report_form=entry.get("report_form"),
-            hours=entry.get("hours"),
             free=entry.get("free"),
             anonymous=entry.get("anonymous"),
-            timezone=data["timezone"],
+            schedule=_schedule(entry, data["timezone"]),
+            languages=tuple(entry.get("languages") or ()),
+            kind=kind,
         )
-        for entry in data["helplines"]
+        for entry, kind in kinds
     }
+
+
+SELF_HELP = "self_help"  # in signposts.yml: the self-help module in the conversation's language
+
+
+def line_for(line_id: str, language: str) -> Helpline:
+    """Return the help line with this id; `self_help` is the module in `language` (else the first one)."""
+    if line_id != SELF_HELP:
+        return helplines()[line_id]
+    modules = [line for line in helplines().values() if line.kind == "self_help"]
+    return next((line for line in modules if language in line.languages), modules[0])
+
+
+def _schedule(entry: dict[str, Any], timezone: str) -> Schedule:
+    """Return a line's schedule; `holiday_hours` (a list, maybe empty) applies on its country's public holidays."""
+    holiday_hours = entry.get("holiday_hours")
+    return Schedule(
+        entry.get("hours"),
+        timezone,
+        entry.get("country") if holiday_hours is not None else None,
+        tuple(holiday_hours) if holiday_hours is not None else None,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +137,12 @@ def signposts() -> dict[str, list[str]]:
 def route_followers() -> frozenset[str]:
     """Return the situations that keep the lines of the conversation's route when it has one."""
     return frozenset(_load("signposts").get("follows_route") or [])
+
+
+@lru_cache(maxsize=1)
+def open_instead() -> dict[str, list[str]]:
+    """Return, per situation, what to offer when its first line is closed or its hours are unknown."""
+    return _load("signposts").get("open_instead") or {}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ matching conditional variations it takes the most specific one (the most
 conditions; the first listed among equals) instead of a random one, so a
 response can hold a general answer per language and, before it, answers for
 particular routes or help lines. All replies still come from the reviewed
-templates in domain.yml.
+templates in domain/.
 """
 
 from __future__ import annotations

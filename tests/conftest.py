@@ -11,6 +11,7 @@ import pytest
 from rasa_sdk import Tracker
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DOMAIN_DIR = PROJECT_ROOT / "domain"
 SHARED_SEEDS = Path(os.environ.get("BOT_SHARED_SEEDS", PROJECT_ROOT.parent / "shared" / "seeds"))
 
 
@@ -69,12 +70,18 @@ def render_reply(response: str, texts: list[str], slots: dict[str, Any]) -> str:
     return asyncio.run(LanguageAwareNLG(domain=domain).generate(response, tracker, "rest"))["text"]
 
 
+@pytest.fixture(scope="session")
+def render():
+    """Return the NLG renderer: render(response, texts, slots) -> text."""
+    return render_reply
+
+
 @lru_cache(maxsize=1)
 def project_domain():
-    """Return the project's domain (domain.yml), loaded once."""
+    """Return the project's domain (the files in domain/), loaded once."""
     from rasa.shared.core.domain import Domain
 
-    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    return Domain.load(str(DOMAIN_DIR))
 
 
 @pytest.fixture(scope="session")

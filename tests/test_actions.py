@@ -156,9 +156,19 @@ def test_an_unclear_follow_up_after_a_signpost_gets_its_likeliest_answer():
     assert slots["followup_resolved"] is True
 
 
+def test_an_unsure_ok_after_a_signpost_is_taken_as_the_acknowledgement_it_most_likely_is():
+    from actions.unclear import ActionResolveUnclear
+
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "ack", "confidence": 0.27}, {"name": "goodbye", "confidence": 0.08}]
+    messages, slots = run(ActionResolveUnclear(), unclear("ok", ranking, {"routed": True}))
+    assert messages[0]["response"] == "utter_ack" and slots["followup_resolved"] is True
+
+
 @pytest.mark.parametrize(
     "slots, ranking",
     [
+        ({"routed": True}, [{"name": "goodbye", "confidence": 0.27}]),  # never guessed: no goodbye to an unclear message
+        ({"routed": True}, [{"name": "greet", "confidence": 0.4}]),  # nor the whole welcome again
         ({"routed": False}, [{"name": "ask_police", "confidence": 0.27}]),  # no route yet: the clarifying question
         ({"routed": True}, [{"name": "faq_police", "confidence": 0.27}]),  # a factual question: the fact search
         ({"routed": True}, [{"name": "ask_police", "confidence": 0.05}]),  # too unsure

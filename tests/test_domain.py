@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8"))
+from bot.domain import domain
+
+DOMAIN = domain()
 RESPONSES = DOMAIN["responses"]
-ACTION_FILLED_SLOTS = {name for name in DOMAIN["slots"] if re.match(r"hl\d_|fact_|helpline$|retention_days$", name)}
+ACTION_FILLED_SLOTS = {name for name in DOMAIN["slots"] if re.match(r"hl\d_|alt_|fact_|helpline$|retention_days$", name)}
 
 
 def language_of(variation):

@@ -5,8 +5,8 @@ import re
 import pytest
 import yaml
 
-from bot.knowledge import answers, articles, fact_cards, helplines, signposts
-from bot.opening_hours import week_intervals
+from bot.knowledge import SELF_HELP, answers, articles, fact_cards, helplines, line_for, open_instead, signposts
+from bot.opening_hours import day_intervals
 
 FACT_INTENTS = [
     "faq_what_is", "faq_where", "faq_price", "faq_facilitators", "faq_viewers", "faq_victims",
@@ -74,15 +74,28 @@ def test_signposts_name_known_help_lines():
     for situation, ids in signposts().items():
         assert ids, situation
         for line_id in ids:
-            assert line_id in helplines(), f"{situation}: unknown help line {line_id}"
+            assert line_id == SELF_HELP or line_id in helplines(), f"{situation}: unknown help line {line_id}"
+
+
+def test_open_instead_names_known_situations_and_lines():
+    for situation, candidates in open_instead().items():
+        assert situation in signposts(), situation
+        for candidate in candidates:
+            assert candidate in {SELF_HELP, "form"} or candidate in helplines(), f"{situation}: {candidate}"
+
+
+def test_self_help_module_follows_the_conversation_language():
+    assert line_for(SELF_HELP, "nl").id == "stoppen_is_mogelijk"
+    assert line_for(SELF_HELP, "en").id == "stop_it_now_uk_self_help"
+    assert all(line_for(SELF_HELP, language).kind == "self_help" for language in ("nl", "en"))
 
 
 def test_help_line_hours_are_valid():
     for line in helplines().values():
-        if isinstance(line.hours, dict):
-            assert week_intervals(line.hours), line.id
+        if isinstance(line.schedule.hours, dict):
+            assert any(day_intervals(line.schedule.hours).values()), line.id
         else:
-            assert line.hours in (None, "24/7"), line.id
+            assert line.schedule.hours in (None, "24/7"), line.id
 
 
 def test_help_line_file_has_all_fields():
@@ -90,7 +103,7 @@ def test_help_line_file_has_all_fields():
 
     data = yaml.safe_load(project_path(settings()["knowledge"]["helplines"]).read_text(encoding="utf-8"))
     required = {"id", "name", "audience", "phone", "web", "chat", "hours", "free", "anonymous", "languages", "source", "checked"}
-    for entry in data["helplines"]:
+    for entry in data["helplines"] + data["self_help"]:
         assert required <= set(entry), f"{entry['id']} lacks {sorted(required - set(entry))}"
 
 

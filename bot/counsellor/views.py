@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session as DbSession
 from starlette.concurrency import run_in_threadpool
@@ -28,7 +26,8 @@ from bot.counsellor.models import Account, Session
 from bot.counsellor.overview import overview
 from bot.counsellor.sessions import SessionPolicy
 from bot.counsellor.transcripts import FLAGS, SummaryCache, conversation_key, find_sender, summarize, transcript, user_turn
-from bot.settings import PROJECT_ROOT, project_path
+from bot.domain import intents
+from bot.settings import project_path
 from bot.web.rate_limit import RateLimiter, client_key
 
 HERE = Path(__file__).resolve().parent
@@ -43,12 +42,6 @@ POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
-
-
-@lru_cache(maxsize=4)
-def domain_intents(domain_file: Path = PROJECT_ROOT / "domain.yml") -> tuple[str, ...]:
-    """Return the intents of the domain: the choices for a corrected message."""
-    return tuple(yaml.safe_load(domain_file.read_text(encoding="utf-8"))["intents"])
 
 
 @dataclass
@@ -85,7 +78,7 @@ class Dashboard:
         self.attempts = RateLimiter(self.config["login"]["attempts_per_minute"], 60)
         self.zone = ZoneInfo(self.config["timezone"])
         self.summaries = SummaryCache()
-        self.intents = domain_intents()
+        self.intents = intents()
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,

@@ -20,23 +20,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.counsellor.app import BASE as COUNSELLOR, POLICY as COUNSELLOR_POLICY, create_dashboard
-from bot.settings import PROJECT_ROOT, rasa_urls, settings
+from bot.domain import button_payloads
+from bot.settings import rasa_urls, settings
 from bot.web.chat import ChatAPI, ChatError, ChatLimits, RasaServers
 from bot.web.rate_limit import RateLimiter
 
 HERE = Path(__file__).resolve().parent
 PAGES = {"/": HERE / "pages" / "index.html", "/en": HERE / "pages" / "en.html"}
-
-
-def button_payloads(domain_file: Path = PROJECT_ROOT / "domain.yml") -> set[str]:
-    """Return every button payload in the domain: the only payloads the API accepts."""
-    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
-    return {
-        button["payload"]
-        for variations in domain["responses"].values()
-        for variation in variations
-        for button in variation.get("buttons") or []
-    }
 
 
 class SecurityHeaders:
@@ -92,7 +82,7 @@ def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional
         ),
     )
     servers = RasaServers([f"{url}/webhooks/rest/webhook" for url in rasa_urls(rasa)], rasa["routing"])
-    chat = ChatAPI(web, servers, key, button_payloads() | set(web["widget_payloads"]), limits)
+    chat = ChatAPI(web, servers, key, set(button_payloads()) | set(web["widget_payloads"]), limits)
     widget_config = {
         "exit_url": web["exit_url"],
         "max_message_chars": web["max_message_chars"],

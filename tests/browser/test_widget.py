@@ -197,3 +197,22 @@ def test_text_contrast_meets_wcag_aa(page, servers):
         if background == "rgba(0, 0, 0, 0)":
             background = "rgb(255, 255, 255)"
         assert contrast(colour, background) >= 4.5, f"{selector}: {colour} on {background}"
+
+
+def test_in_the_moment_steps_by_button_on_a_phone(browser, servers):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("http://127.0.0.1", "data:")) else route.continue_())
+    page = context.new_page()
+    open_chat(page, servers["demo"])
+    send(page, "het is midden in de nacht en de drang is er weer, ik wil niet gaan zoeken")
+    expect(page.locator(".hw-bot").last).to_contain_text("Zoek niet verder")
+    for button, reply in (("Wat helpt nog meer", "filter"), ("Het komende uur", "komende uur"), ("Nu praten met Stop it Now!", "Stop it Now!")):
+        before = page.locator(".hw-bot").count()
+        page.locator(".hw-choice", has_text=button).last.tap()
+        expect(page.locator(".hw-bot")).not_to_have_count(before, timeout=20000)
+        expect(page.locator(".hw-log")).to_contain_text(reply)
+    expect(page.locator(".hw-log a[href='https://stoppen-is-mogelijk.eu/zelfhulp/']").last).to_be_visible()
+    expect(page.locator(".hw-log a[href='tel:+318002666436']").last).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "moment-phone.png"))
+    context.close()
