@@ -13,6 +13,8 @@ templates in domain/.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
@@ -24,8 +26,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.language import conversation_language
+from bot.settings import settings
 
 LANGUAGE_SLOT = "language"
+DEGRADED_SLOT = "degraded"  # set only here, to pick the stand-in variations
 
 
 class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
@@ -49,13 +53,38 @@ class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
     def _random_response_for(
         self, utter_action: Text, output_channel: Text, filled_slots: Dict[Text, Any]
     ) -> Optional[Dict[Text, Any]]:
-        """Return the most specific variation that fits the slots (not a random one)."""
+        """Return the most specific variation that fits the slots and has every value it shows.
+
+        When an action could not fill a variation's values (the action server is
+        down), a help line card or an extra is left out, and any other reply
+        becomes the degraded reply that names the route's line: never "None".
+        """
         if utter_action not in self.responses:
             return None
         suitable = ResponseVariationFilter(self.responses).responses_for_utter_action(
             utter_action, output_channel, filled_slots
         )
-        return most_specific(suitable)
+        whole = [variation for variation in suitable if not missing_values(variation, filled_slots)]
+        if whole or not suitable:
+            return most_specific(whole)
+        degraded = degradation()
+        if utter_action in degraded["left_out"] or filled_slots.get(DEGRADED_SLOT):
+            return None
+        return self._random_response_for(degraded["reply"], output_channel, {**filled_slots, DEGRADED_SLOT: True})
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def missing_values(variation: Dict[Text, Any], filled_slots: Dict[Text, Any]) -> List[str]:
+    """Return the slots a variation's text shows that have no value."""
+    return [name for name in PLACEHOLDER.findall(variation.get("text") or "") if filled_slots.get(name) in (None, "")]
+
+
+@lru_cache(maxsize=1)
+def degradation() -> Dict[str, Any]:
+    """Return which replies are left out, and which reply stands in, when values are missing (settings.yml)."""
+    return settings()["dialogue"]["when_values_are_missing"]
 
 
 def most_specific(variations: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -119,11 +118,19 @@ def processes() -> list[Process]:
         [
             str(BIN / "python"), "-m", "uvicorn", "bot.web.app:app",
             "--host", web["host"], "--port", str(web["port"]), "--no-access-log", "--no-server-header",
+            *proxy_header_args(web.get("trusted_proxies") or []),
         ],
         {},
         f"http://{web['host']}:{web['port']}/api/widget",
     ))
     return started
+
+
+def proxy_header_args(trusted_proxies: list[str]) -> list[str]:
+    """Return uvicorn's options so that X-Forwarded-For is believed only from the configured proxies."""
+    if not trusted_proxies:
+        return ["--no-proxy-headers"]
+    return ["--proxy-headers", "--forwarded-allow-ips", ",".join(trusted_proxies)]
 
 
 @contextmanager
@@ -137,7 +144,6 @@ def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
     upgrade_dashboard_tables()
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    env.setdefault(web["id_secret_env"], secrets.token_hex(32))
     planned = processes()
     started = [_start(process.command, {**env, **process.env}, output) for process in planned]
     first_rasa = rasa_urls(rasa)[0]

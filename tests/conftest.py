@@ -76,6 +76,12 @@ def render():
     return render_reply
 
 
+@pytest.fixture(scope="session")
+def rasa_domain():
+    """Return the project's domain as Rasa loads it."""
+    return project_domain()
+
+
 @lru_cache(maxsize=1)
 def project_domain():
     """Return the project's domain (the files in domain/), loaded once."""

@@ -37,6 +37,11 @@ def verdict(nlp, text):
         ("mijn oom filmt mij", "child_victim"),
         ("bekijk dit www.voorbeeld.nl/clip", "share_material"),
         ("waar kan ik kinderporno kopen", "seek_material"),
+        ("ik wil d\u043e\u043ed", "crisis"),  # Cyrillic o's
+        ("ik wil \u03b6elfmoord plegen", "crisis"),  # a Greek zeta for the z
+        ("\uff49\uff4b \uff57\uff49\uff4c \uff44\uff4f\uff4f\uff44", "crisis"),  # fullwidth letters
+        ("\U0001d422\U0001d424 \U0001d430\U0001d422\U0001d425 \U0001d41d\U0001d428\U0001d428\U0001d41d", "crisis"),  # bold math letters
+        ("i want to k\u0456ll myself", "crisis"),  # a Cyrillic i
     ],
 )
 def test_patterns_recognise(nlp, text, category):

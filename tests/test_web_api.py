@@ -43,6 +43,15 @@ def new_conversation(client):
     return response.json()["conversation_id"]
 
 
+@pytest.mark.parametrize("typed", ["/crisis", "/ /crisis", "//danger_now", " / / /seek_material", "/\t/restart", "\u200b/session_start",
+                                   "/\n/crisis hallo", "/ / /child_victim{\"x\": 1}"])
+def test_typed_text_is_never_read_as_an_intent(client, typed):
+    conversation = new_conversation(client)
+    response = client.post(f"/api/conversations/{conversation}/messages", json={"text": typed})
+    forwarded = SEEN[-1]["message"]
+    assert response.status_code == 200 and not forwarded.startswith("/") and forwarded.strip() == forwarded
+
+
 def test_conversation_ids_are_made_by_the_server_and_unguessable(client):
     first, second = new_conversation(client), new_conversation(client)
     assert first != second and len(first) >= 64
@@ -86,6 +95,11 @@ def test_button_payloads_must_be_known(client):
         (json.dumps({"text": "hoi", "sender": "x"}).encode(), {"Content-Type": "application/json"}, 422, "invalid_body"),
         (b"text=hoi", {"Content-Type": "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"),
         (json.dumps({"text": "a" * 20000}).encode(), {"Content-Type": "application/json"}, 413, "body_too_large"),
+        (b'{"text": "\\ud800 hoi"}', {"Content-Type": "application/json"}, 422, "invalid_text"),  # a lone surrogate
+        (b'{"text": "\\udfff"}', {"Content-Type": "application/json"}, 422, "invalid_text"),
+        (b"[" * 1000 + b"]" * 1000, {"Content-Type": "application/json"}, 400, "invalid_json"),  # nested 1,000 deep
+        (b'{"text": ' + b"[" * 5000 + b"]" * 5000 + b"}", {"Content-Type": "application/json"}, 400, "invalid_json"),
+        (b'{"text": "hoi"}', {"Content-Type": "application/json", "Content-Length": "99999999"}, 413, "body_too_large"),
     ],
 )
 def test_bad_input_gets_a_clear_json_error(client, body, headers, status, code):
@@ -164,3 +178,51 @@ def test_round_robin_routing_spreads_the_messages_of_a_conversation():
     assert [servers.for_conversation("same") for _ in range(4)] == ["http://a/webhook", "http://b/webhook"] * 2
     with pytest.raises(ValueError):
         RasaServers(["http://a/webhook"], "random")
+
+
+def test_a_huge_body_is_refused_while_it_is_being_read():
+    import asyncio
+
+    from starlette.requests import Request
+
+    from bot.web.chat import ChatError, read_limited
+
+    pulled = []
+
+    async def receive():
+        pulled.append(1)
+        return {"type": "http.request", "body": b"a" * 16384, "more_body": len(pulled) < 4096}  # 64 MB if all read
+
+    request = Request({"type": "http", "method": "POST", "headers": [(b"content-type", b"application/json")]}, receive)
+    with pytest.raises(ChatError) as refused:
+        asyncio.run(read_limited(request, 16384))
+    assert refused.value.status == 413 and len(pulled) == 2  # stopped at the first chunk over the limit
+
+
+def test_forwarded_for_is_believed_only_from_configured_proxies():
+    from bot.runner import proxy_header_args
+
+    assert proxy_header_args([]) == ["--no-proxy-headers"]  # the default: the peer address counts, whatever the header says
+    assert proxy_header_args(["10.0.0.5", "10.0.0.6"]) == ["--proxy-headers", "--forwarded-allow-ips", "10.0.0.5,10.0.0.6"]
+    assert settings()["web"]["trusted_proxies"] == []
+
+
+def test_conversation_ids_stay_valid_across_restarts(tmp_path, monkeypatch):
+    from bot.web.secret import web_secret
+
+    monkeypatch.delenv("BOT_WEB_SECRET", raising=False)
+    kept = tmp_path / "var" / "web-secret"
+    first, again = web_secret("BOT_WEB_SECRET", kept), web_secret("BOT_WEB_SECRET", kept)
+    assert first == again and len(first) == 64
+    assert kept.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("BOT_WEB_SECRET", "from-the-environment")
+    assert web_secret("BOT_WEB_SECRET", kept) == b"from-the-environment"
+
+
+def test_an_id_made_before_a_restart_still_works(tmp_path, monkeypatch):
+    monkeypatch.delenv("BOT_WEB_SECRET", raising=False)
+    with make_client(id_secret_file=str(tmp_path / "web-secret")) as before:
+        conversation = new_conversation(before)
+    with make_client(id_secret_file=str(tmp_path / "web-secret")) as after:
+        response = after.post(f"/api/conversations/{conversation}/messages", json={"text": "hoi"})
+    assert response.status_code == 200

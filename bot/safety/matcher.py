@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
 import yaml
+from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -42,9 +43,18 @@ REPEATED = re.compile(r"(.)\1{2,}")
 DOUBLED = re.compile(r"(.)\1+")
 
 
+CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK")  # letters that look Latin ("dооd" with Cyrillic o's)
+
+
+def fold_confusables(text: str) -> str:
+    """Return text with fullwidth and mathematical letters (NFKC) and Cyrillic or Greek letters written in Latin."""
+    composed = unicodedata.normalize("NFKC", text)
+    return "".join(anyascii(char) if unicodedata.name(char, "").startswith(CONFUSABLE_SCRIPTS) else char for char in composed)
+
+
 def normalise(text: str) -> str:
-    """Lower-case, strip accents and squeeze letters repeated three times or more to two."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Fold look-alike letters, lower-case, strip accents and squeeze letters repeated three times or more to two."""
+    decomposed = unicodedata.normalize("NFKD", fold_confusables(text).lower())
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return REPEATED.sub(r"\1\1", plain)
 

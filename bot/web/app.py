@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
 from pathlib import Path
 from typing import Any, AsyncIterator, Optional
 
@@ -24,6 +22,7 @@ from bot.domain import button_payloads
 from bot.settings import rasa_urls, settings
 from bot.web.chat import ChatAPI, ChatError, ChatLimits, RasaServers
 from bot.web.rate_limit import RateLimiter
+from bot.web.secret import web_secret
 
 HERE = Path(__file__).resolve().parent
 PAGES = {"/": HERE / "pages" / "index.html", "/en": HERE / "pages" / "en.html"}
@@ -72,7 +71,7 @@ def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional
     """Build the web tier from the settings (tests pass a transport that stands in for Rasa)."""
     config = config or settings()
     web, rasa = config["web"], config["rasa"]
-    key = os.environ.get(web["id_secret_env"], "").encode() or secrets.token_bytes(32)
+    key = web_secret(web["id_secret_env"], web["id_secret_file"])
     limits = ChatLimits(
         per_conversation=RateLimiter(web["rate_limit"]["per_conversation"]["messages"], web["rate_limit"]["per_conversation"]["per_seconds"]),
         per_client=RateLimiter(web["rate_limit"]["per_client"]["messages"], web["rate_limit"]["per_client"]["per_seconds"]),

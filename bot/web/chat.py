@@ -33,10 +33,30 @@ class ChatError(Exception):
         return JSONResponse({"error": {"code": self.code, "message": self.message}}, status_code=self.status)
 
 
+LEADING_SLASHES = re.compile(r"^[\s/]+")
+
+
+async def read_limited(request: Request, max_bytes: int) -> bytes:
+    """Return the request body, refusing it as soon as it is larger than `max_bytes` (no whole read first)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise ChatError(413, "body_too_large", "The request is too large.")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise ChatError(413, "body_too_large", "The request is too large.")
+    return bytes(body)
+
+
 def clean_text(text: str, max_chars: int) -> str:
-    """Remove control characters and a leading "/" (no intent injection); check length."""
+    """Refuse text that is not valid Unicode; remove control characters and every leading "/" and space (typed text is never an intent); check length."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ChatError(422, "invalid_text", "The text is not valid Unicode.") from None
     cleaned = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
-    cleaned = cleaned.lstrip("/").strip()
+    cleaned = LEADING_SLASHES.sub("", cleaned)
     if not cleaned:
         raise ChatError(422, "empty_message", "The message is empty.")
     if len(cleaned) > max_chars:
@@ -124,12 +144,10 @@ class ChatAPI:
         """Return the message text or button payload from a JSON body, or raise ChatError."""
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise ChatError(415, "unsupported_media_type", "Send JSON (Content-Type: application/json).")
-        body = await request.body()
-        if len(body) > self.config["max_body_bytes"]:
-            raise ChatError(413, "body_too_large", "The request is too large.")
+        body = await read_limited(request, self.config["max_body_bytes"])
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise ChatError(400, "invalid_json", "The body is not valid JSON.") from None
         if not isinstance(data, dict) or set(data) - {"text", "payload"} or len(data) != 1:
             raise ChatError(422, "invalid_body", 'Send {"text": "..."} or {"payload": "/..."}.')
