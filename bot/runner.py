@@ -1,8 +1,14 @@
-"""Start the action servers, the Rasa servers and the web tier; wait until all answer; stop all on exit."""
+"""Start the action servers, the Rasa servers and the web tier under supervisord; wait until all answer; stop all on exit.
+
+supervisord (the process manager) restarts any of them that stops, with
+back-off while it keeps failing to start, and logs each exit and restart; the
+runner only writes its configuration, waits for the health URLs and stops it.
+"""
 
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -24,7 +30,7 @@ BIN = Path(sys.executable).parent
 
 
 def _start(command: list[str], env: dict[str, str], output: Optional[IO] = None) -> subprocess.Popen:
-    """Start a process in its own process group, from the project root."""
+    """Start a process in its own session and process group, from the project root."""
     return subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, start_new_session=True, stdout=output, stderr=subprocess.STDOUT if output else None
     )
@@ -43,10 +49,10 @@ def _stop(process: subprocess.Popen, grace_seconds: float = 10) -> None:
 
 
 def _wait_until_up(name: str, url: str, processes: list[subprocess.Popen], deadline: float) -> None:
-    """Poll server `name` at `url` until it answers; fail if any process dies or the deadline passes."""
+    """Poll server `name` at `url` until it answers; fail if the supervisor dies or the deadline passes."""
     while time.monotonic() < deadline:
         if any(process.poll() is not None for process in processes):
-            raise RuntimeError(f"a server stopped before {name} ({url}) answered; see its output above")
+            raise RuntimeError(f"the supervisor stopped before {name} ({url}) answered; see its output above")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -91,7 +97,7 @@ def processes() -> list[Process]:
     started = [
         Process(
             f"actions-{number}",
-            [str(BIN / "python"), "-m", "rasa_sdk", "--actions", actions["package"], "--port", str(actions["port"] + number)],
+            [str(BIN / "python"), "-m", "bot.action_server", "--actions", actions["package"], "--port", str(actions["port"] + number)],
             {"SANIC_HOST": actions["host"]},
             f"{base}/health",
         )
@@ -133,6 +139,39 @@ def proxy_header_args(trusted_proxies: list[str]) -> list[str]:
     return ["--proxy-headers", "--forwarded-allow-ips", ",".join(trusted_proxies)]
 
 
+SUPERVISED = {  # supervisord settings of every process (docs: supervisord.org/configuration.html)
+    "autostart": "true",
+    "autorestart": "true",   # restarted whenever it exits
+    "startsecs": "3",        # up this long counts as started; failing sooner is retried with growing back-off
+    "startretries": "20",
+    "stopasgroup": "true",   # Ctrl-C and stop reach the whole process tree
+    "killasgroup": "true",
+    "stopwaitsecs": "10",
+    "redirect_stderr": "true",
+    "stdout_logfile": "/dev/stdout",
+    "stdout_logfile_maxbytes": "0",
+}
+
+
+def supervisor_config(planned: list[Process], run_dir: Path) -> str:
+    """Return supervisord's configuration for the processes (their output and its log go to its standard output)."""
+    lines = [
+        "[supervisord]", "nodaemon=true", "logfile=/dev/stdout", "logfile_maxbytes=0", "loglevel=info",
+        f"pidfile={run_dir / 'supervisord.pid'}", f"childlogdir={run_dir}", "",
+    ]
+    for process in planned:
+        lines += [f"[program:{process.name}]", f"command={_escape(shlex.join(process.command))}", f"directory={PROJECT_ROOT}"]
+        if process.env:
+            lines.append("environment=" + ",".join(f'{key}="{_escape(value)}"' for key, value in process.env.items()))
+        lines += [f"{key}={value}" for key, value in SUPERVISED.items()] + [""]
+    return "\n".join(lines)
+
+
+def _escape(value: str) -> str:
+    """Escape a value for supervisord's configuration, which expands %(name)s."""
+    return value.replace("%", "%%").replace('"', '\\"')
+
+
 @contextmanager
 def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
     """Run every server for the duration of the block; yield their URLs.
@@ -145,7 +184,11 @@ def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
     upgrade_dashboard_tables()
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     planned = processes()
-    started = [_start(process.command, {**env, **process.env}, output) for process in planned]
+    run_dir = PROJECT_ROOT / "var" / "run"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    config_file = run_dir / "supervisord.conf"
+    config_file.write_text(supervisor_config(planned, run_dir), encoding="utf-8")
+    supervisor = _start([str(BIN / "supervisord"), "-c", str(config_file)], env, output)
     first_rasa = rasa_urls(rasa)[0]
     urls = {
         "demo": f"{web['public_url']}/",
@@ -161,11 +204,10 @@ def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
     try:
         deadline = time.monotonic() + float(config["startup_timeout_seconds"])
         for process in planned:
-            _wait_until_up(process.name, process.health, started, deadline)
+            _wait_until_up(process.name, process.health, [supervisor], deadline)
         yield urls
     finally:
-        for process in reversed(started):
-            _stop(process)
+        _stop(supervisor, grace_seconds=float(SUPERVISED["stopwaitsecs"]) + 5)
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:

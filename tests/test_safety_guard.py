@@ -42,6 +42,10 @@ def verdict(nlp, text):
         ("\uff49\uff4b \uff57\uff49\uff4c \uff44\uff4f\uff4f\uff44", "crisis"),  # fullwidth letters
         ("\U0001d422\U0001d424 \U0001d430\U0001d422\U0001d425 \U0001d41d\U0001d428\U0001d428\U0001d41d", "crisis"),  # bold math letters
         ("i want to k\u0456ll myself", "crisis"),  # a Cyrillic i
+        ("ik wil niet verder leven", "crisis"),
+        ("ik wil niet langer leven", "crisis"),
+        ("ik hoef niet meer te leven", "crisis"),
+        ("i don't want to go on living", "crisis"),
     ],
 )
 def test_patterns_recognise(nlp, text, category):
@@ -173,3 +177,29 @@ def test_a_danger_pattern_always_stands(nlp):
     message.set("intent_ranking", [{"name": "danger_now", "confidence": 0.7}, {"name": "faq_police", "confidence": 0.2}])
     SafetyGuard(load_matcher()).process([message])
     assert message.get(INTENT)["name"] == "danger_now"
+
+
+@pytest.mark.parametrize(
+    "text, runner_up",
+    [
+        ("ik heb er spijt van, maar ik wil verder leven en het anders doen", "self_concern"),
+        ("searched again tonight, is there someone to talk to now", "urge_now"),
+        ("what i watch is wrecking things, i want a normal life", "self_concern"),
+    ],
+)
+def test_a_crisis_guess_without_a_pattern_stands_down_for_life_affirming_words_or_a_relapse(nlp, text, runner_up):
+    message = message_with(nlp, text, "crisis", 0.35)
+    message.set("intent_ranking", [{"name": "crisis", "confidence": 0.35}, {"name": runner_up, "confidence": 0.3}])
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == runner_up
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["searched again tonight and now i want to kill myself", "ik heb weer gekeken en ik wil dood", "ik wil niet verder leven"],
+)
+def test_a_crisis_pattern_always_stands_whatever_else_is_said(nlp, text):
+    message = message_with(nlp, text, "urge_now", 0.6)
+    message.set("intent_ranking", [{"name": "urge_now", "confidence": 0.6}, {"name": "crisis", "confidence": 0.3}])
+    SafetyGuard(load_matcher()).process([message])
+    assert message.get(INTENT)["name"] == "crisis"

@@ -171,6 +171,54 @@ def test_sticky_routing_keeps_a_conversation_on_one_server_and_deals_new_ones_in
     assert first_ports == [base, base + 1, base + 2, base, base + 1, base + 2]  # new conversations in turn
 
 
+def test_a_server_that_is_down_gets_no_conversations_and_its_conversations_move():
+    config = copy.deepcopy(settings())
+    config["rasa"].update(servers=2, routing="sticky")
+    down_port, delivered = config["rasa"]["port"] + 1, []
+
+    def one_server_down(request: httpx.Request) -> httpx.Response:
+        if request.url.port == down_port:
+            raise httpx.ConnectError("connection refused", request=request)
+        delivered.append((json.loads(request.content)["sender"], request.url.port))
+        return fake_rasa(request)
+
+    with TestClient(create_app(config, rasa_transport=httpx.MockTransport(one_server_down))) as client:
+        conversations = [new_conversation(client) for _ in range(6)]
+        codes = [client.post(f"/api/conversations/{c}/messages", json={"text": "ik wil dood"}).status_code for c in conversations]
+    assert codes == [200] * 6  # no message lost while one server lives
+    assert {port for _, port in delivered} == {config["rasa"]["port"]}
+    assert sorted(sender for sender, _ in delivered) == sorted(conversations)  # each message delivered once
+
+
+def test_a_server_marked_down_is_tried_again_after_the_retry_time():
+    from bot.web.chat import RasaServers
+
+    now = [0.0]
+    servers = RasaServers(["http://a/webhook", "http://b/webhook"], "sticky", retry_after=10, clock=lambda: now[0])
+    servers.mark_down("http://a/webhook")
+    assert all(servers.candidates(c) == ["http://b/webhook"] for c in ("x", "y", "z"))
+    now[0] = 10.5
+    assert "http://a/webhook" in servers.candidates("x")
+    servers.mark_down("http://b/webhook")
+    servers.mark_down("http://a/webhook")
+    assert set(servers.candidates("x")) == {"http://a/webhook", "http://b/webhook"}  # all down: still try them all
+
+
+def test_a_timeout_is_not_sent_twice():
+    config = copy.deepcopy(settings())
+    config["rasa"].update(servers=2, routing="sticky")
+    calls = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.port)
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    with TestClient(create_app(config, rasa_transport=httpx.MockTransport(slow))) as client:
+        conversation = new_conversation(client)
+        response = client.post(f"/api/conversations/{conversation}/messages", json={"text": "hoi"})
+    assert response.status_code == 502 and len(calls) == 1  # it may have been handled: not repeated elsewhere
+
+
 def test_round_robin_routing_spreads_the_messages_of_a_conversation():
     from bot.web.chat import RasaServers
 

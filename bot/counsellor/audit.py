@@ -15,6 +15,7 @@ ACTIONS = frozenset({
     "note_add", "tag_add", "tag_remove", "review", "unreview", "mark_misunderstood", "unmark_misunderstood",
     "export", "delete_conversation",
     "account_create", "account_disable", "account_enable", "account_delete", "password_set",
+    "denied_admin_page", "denied_form",
 })
 COMMAND_LINE = "(command line)"
 UNKNOWN = "(unknown)"

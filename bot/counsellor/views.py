@@ -140,8 +140,10 @@ class Dashboard:
                     self._clear_cookie(response, self.cookie)
                 return response
             if admin_only and not session.account.is_admin:
+                audit.record(db, session.account, "denied_admin_page", request.url.path)
                 return self.error(403, "This page is for admins only.")
             if form is not None and not csrf.valid(session.csrf_token, form.get(csrf.FIELD)):
+                audit.record(db, session.account, "denied_form", request.url.path)
                 return self.error(403, "The form has expired or did not come from this dashboard. Reload the page and try again.")
             return handler(Ctx(request, db, session, form or {}))
 

@@ -80,7 +80,7 @@ def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional
             web["rate_limit"]["new_conversations_per_client"]["per_seconds"],
         ),
     )
-    servers = RasaServers([f"{url}/webhooks/rest/webhook" for url in rasa_urls(rasa)], rasa["routing"])
+    servers = RasaServers([f"{url}/webhooks/rest/webhook" for url in rasa_urls(rasa)], rasa["routing"], web["failover_retry_seconds"])
     chat = ChatAPI(web, servers, key, set(button_payloads()) | set(web["widget_payloads"]), limits)
     widget_config = {
         "exit_url": web["exit_url"],

@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import json
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -19,6 +20,9 @@ from bot.web.links import links_in
 from bot.web.rate_limit import RateLimiter, client_key
 
 PAYLOAD = re.compile(r"^/[a-z_]{1,40}$")
+# Failures after which a message was certainly not handled, so another Rasa server may take it
+# (the tracker store is shared); a timeout or an error answer is not retried, as it may have been.
+NOT_DELIVERED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 class ChatError(Exception):
@@ -74,13 +78,15 @@ class RasaServers:
     deploy/endpoints.postgres.yml).
     """
 
-    def __init__(self, webhooks: list[str], routing: str = "sticky") -> None:
+    def __init__(
+        self, webhooks: list[str], routing: str = "sticky", retry_after: float = 10.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         if not webhooks or routing not in {"sticky", "round_robin"}:
             raise ValueError(f"need at least one webhook and routing sticky or round_robin, not {routing!r}")
-        self.webhooks, self.routing = webhooks, routing
+        self.webhooks, self.routing, self.retry_after, self.clock = webhooks, routing, retry_after, clock
         self._next = itertools.cycle(webhooks)
-
         self._next_home = itertools.cycle(range(len(webhooks)))
+        self._down_until: dict[str, float] = {}
 
     def home(self, conversation_id: str) -> int:
         """Return the number of the server a conversation sticks to (a hash of its id)."""
@@ -88,8 +94,11 @@ class RasaServers:
         return int.from_bytes(digest[:8], "big") % len(self.webhooks)
 
     def next_home(self) -> Callable[[str], bool]:
-        """Return a test for new conversation ids that gives the servers new conversations in turn."""
-        wanted = next(self._next_home)
+        """Return a test for new conversation ids that gives the live servers new conversations in turn."""
+        for _ in self.webhooks:
+            wanted = next(self._next_home)
+            if self.is_live(self.webhooks[wanted]):
+                break
         return lambda conversation_id: self.home(conversation_id) == wanted
 
     def for_conversation(self, conversation_id: str) -> str:
@@ -97,6 +106,24 @@ class RasaServers:
         if self.routing == "round_robin":
             return next(self._next)
         return self.webhooks[self.home(conversation_id)]
+
+    def candidates(self, conversation_id: str) -> list[str]:
+        """Return the webhooks to try for a message, in order: its own server, then the others; live ones only while any is."""
+        first = self.for_conversation(conversation_id)
+        ordered = [first] + [webhook for webhook in self.webhooks if webhook != first]
+        return [webhook for webhook in ordered if self.is_live(webhook)] or ordered
+
+    def is_live(self, webhook: str) -> bool:
+        """Return whether a server is not marked down."""
+        return self._down_until.get(webhook, 0.0) <= self.clock()
+
+    def mark_down(self, webhook: str) -> None:
+        """Send no conversation to a server for `retry_after` seconds (it did not take a message)."""
+        self._down_until[webhook] = self.clock() + self.retry_after
+
+    def mark_up(self, webhook: str) -> None:
+        """Take a server back as soon as it answers."""
+        self._down_until.pop(webhook, None)
 
 
 @dataclass
@@ -163,14 +190,22 @@ class ChatAPI:
     async def _ask_rasa(self, conversation_id: str, message: str) -> list[dict[str, Any]]:
         """Forward the message to Rasa and return the replies in the widget's shape."""
         assert self.http is not None
-        try:
-            webhook = self.servers.for_conversation(conversation_id)
-            response = await self.http.post(webhook, json={"sender": conversation_id, "message": message})
-            response.raise_for_status()
-            messages = response.json()
-        except (httpx.HTTPError, ValueError):
-            raise ChatError(502, "bot_unavailable", "The chatbot cannot answer right now.") from None
-        return [self._reply(m) for m in messages if isinstance(m, dict) and isinstance(m.get("text"), str)]
+        for webhook in self.servers.candidates(conversation_id):
+            try:
+                response = await self.http.post(webhook, json={"sender": conversation_id, "message": message})
+            except NOT_DELIVERED:
+                self.servers.mark_down(webhook)  # the message did not get through: the next server takes it
+                continue
+            except httpx.HTTPError:
+                break
+            self.servers.mark_up(webhook)
+            try:
+                response.raise_for_status()
+                messages = response.json()
+            except (httpx.HTTPError, ValueError):
+                break
+            return [self._reply(m) for m in messages if isinstance(m, dict) and isinstance(m.get("text"), str)]
+        raise ChatError(502, "bot_unavailable", "The chatbot cannot answer right now.")
 
     def _reply(self, message: dict[str, Any]) -> dict[str, Any]:
         """Keep a reply's text, its known links and its known buttons."""

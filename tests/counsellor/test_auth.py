@@ -233,6 +233,15 @@ def test_a_counsellor_cannot_use_admin_actions(counsellor, path):
     assert counsellor.post(path, data={"csrf": token, "confirm": "yes", "active": "0"}).status_code == 403
 
 
+def test_denied_admin_attempts_are_audited(counsellor, database):
+    assert counsellor.get(ADMIN_ONLY[0]).status_code == 403
+    assert counsellor.post(ADMIN_POSTS[0], data={"csrf": "forged", "confirm": "yes"}).status_code == 403
+    with database.session() as db:
+        rows = db.execute(sa.select(AuditEntry.action, AuditEntry.target)).all()
+    assert ("denied_admin_page", ADMIN_ONLY[0]) in rows
+    assert any(action in ("denied_admin_page", "denied_form") and target == ADMIN_POSTS[0] for action, target in rows)
+
+
 @pytest.mark.parametrize("path", ADMIN_ONLY)
 def test_an_admin_reaches_admin_pages(admin, path):
     assert admin.get(path).status_code == 200
