@@ -19,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval safety-report bench bench-starter lock clean
+.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval safety-report bench soak bench-starter lock clean
 
 run: $(MODEL)
 	$(PY) -m bot run
@@ -73,6 +73,10 @@ safety-report: $(MODEL)
 
 bench: $(MODEL)
 	$(PY) bench/load.py
+
+# 30 minutes of mixed traffic with faults injected (not part of `make test`)
+soak: $(MODEL)
+	$(PY) bench/soak.py --minutes 30
 
 bench-starter: $(STAMP)
 	$(PY) bench/starter.py

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -29,6 +30,20 @@ PERSONAL_MESSAGES = {
     "ik woon op de Lindenlaan 22, 3581 KJ Utrecht, auto 45-XKD-9": ["Lindenlaan 22", "3581 KJ", "45-XKD-9"],
     "kijk deze link https://voorbeeld-site.nl/clip/8842 vanaf 198.51.100.23": ["voorbeeld-site.nl", "198.51.100.23"],
     "my name is Olivia Smith, call me on +44 7700 900 461": ["Olivia", "Smith", "900 461"],
+    "ik ben Sanne de Vries en mijn broer Kevin en juf Anneke weten het": ["Sanne", "Vries", "Kevin", "Anneke"],
+    "I'm Lisa and my uncle Dave and Mr Whitfield keep messaging me": ["Lisa", "Dave", "Whitfield"],
+    "mijn insta is sanne.vries08 en op discord ben ik sanne#1973": ["sanne.vries08", "sanne#1973"],
+    "add me on snap: lisa_2009 or find me @lisa.j_2010": ["lisa_2009", "lisa.j_2010"],
+    "ik zit op basisschool De Regenboog en mijn zus op het Stedelijk Gymnasium": ["Regenboog", "Stedelijk"],
+    "I go to St Mary's School and my brother to Lincoln High School": ["Mary's", "Lincoln"],
+    "ik ben geboren op 11 maart 2008, dus 11-03-2008": ["11 maart 2008", "11-03-2008"],
+    "I was born on 3 May 2009, that is 2009-05-03": ["3 May 2009", "2009-05-03"],
+    "hij woont op Damrak 30, vlakbij de Laan van Meerdervoort 29": ["Damrak", "Meerdervoort"],
+    "he lives at 10 Downing Street, I live at 42 elm road": ["Downing", "elm road"],
+    "zijn auto heeft kenteken 45XKD9 en die van zijn vriend gh-jk-12": ["45XKD9", "gh-jk-12"],
+    "the car that follows me has plate GHJK12 or 1ABC23": ["GHJK12", "1ABC23"],
+    "kom in onze groep discord.gg/abc123 of t.me/kevin_99": ["abc123", "kevin_99"],
+    "message me on wa.me/31612345678 or chat.whatsapp.com/Xyz7Q or snapchat.com/add/lisa09": ["612345678", "Xyz7Q", "lisa09"],
 }
 
 
@@ -74,6 +89,22 @@ def test_personal_data_never_reaches_the_store_or_the_logs(server):
             assert secret not in stored, f"{secret!r} stored"
             assert secret not in logs, f"{secret!r} logged"
         assert text not in logs, "message text logged"
+
+
+def test_personal_data_sent_through_the_web_tier_is_in_no_file_of_the_store(server):
+    api = server["web"].rsplit("/api/", 1)[0] + "/api"
+    conversation = requests.post(f"{api}/conversations", timeout=30).json()["conversation_id"]
+    for text in PERSONAL_MESSAGES:
+        response = requests.post(f"{api}/conversations/{conversation}/messages", json={"text": text}, timeout=60)
+        assert response.status_code == 200 and response.json()["replies"]
+    database = Path(sa.engine.make_url(tracker_store_url()).database)
+    raw = b"".join(path.read_bytes() for path in database.parent.glob(database.name + "*"))  # the database and its WAL
+    assert conversation.encode() in raw  # the conversation is there ...
+    logs = server["log"].read_text(encoding="utf-8")
+    for secrets in PERSONAL_MESSAGES.values():
+        for secret in secrets:  # ... but none of its personal data, in any file of the store or in the logs
+            assert secret.encode() not in raw, f"{secret!r} in the store's files"
+            assert secret not in logs, f"{secret!r} logged"
 
 
 def test_a_pasted_link_gets_the_share_route_and_is_not_kept(server):

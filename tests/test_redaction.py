@@ -3,9 +3,11 @@
 import asyncio
 import json
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from hypothesis import given, settings, strategies as st
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
@@ -14,8 +16,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from stdnum import iban as iban_module
 from stdnum.nl import bsn as bsn_module
 
-from bot.privacy.redaction import redact
+from bot.privacy.redaction import PLACEHOLDERS, SIDECODES, redact
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
+from bot.settings import PROJECT_ROOT
+from tests.test_heldout_independence import held_out_messages, training_examples
 
 
 @pytest.mark.parametrize(
@@ -45,6 +49,70 @@ def test_personal_data_is_replaced_by_its_placeholder(text, secret, placeholder)
     assert placeholder in redacted
 
 
+# Each kind in several Dutch and English forms: (message, the parts that must be gone).
+KINDS = {
+    "[TELEFOON]": [("bel me op 0612345678", ["12345678"]), ("app me ff: +31 6 1234 5678", ["1234 5678"]),
+                   ("call me on 07700 900123", ["900123"]), ("my number: +44 20 7946 0958", ["7946 0958"])],
+    "[EMAIL]": [("mijn mail is lisa.devries08@hotmail.com", ["lisa.devries08"]), ("email kevin_b@gmail.com", ["kevin_b"])],
+    "[URL]": [("kijk op voorbeeld.nl/mijnfilmpje", ["mijnfilmpje"]), ("see https://example.com/me?u=99", ["u=99"])],
+    "[BSN]": [("bsn 111 22 23 33", ["22 23 33"]), ("my citizen service number is 123456782", ["123456782"])],
+    "[IBAN]": [("stort op NL91 ABNA 0417 1643 00", ["0417 1643 00"]), ("pay to NL91ABNA0417164300 please", ["0417164300"])],
+    "[POSTCODE]": [("ik woon in 3581 KJ", ["3581 KJ"]), ("postcode 1012ab", ["1012ab"])],
+    "[IP]": [("mijn ip is 192.0.2.44", ["192.0.2.44"]), ("my IP: 2001:db8::ff00:42:8329", ["8329"])],
+    "[KENTEKEN]": [("kenteken 45-XKD-9", ["XKD"]), ("zijn auto is 45XKD9", ["45XKD9"]), ("gh-jk-12 reed weg", ["gh-jk"]),
+                   ("the plate was GHJK12", ["GHJK12"]), ("car 1-ABC-23 followed me", ["ABC"]), ("plate ab12cd", ["ab12cd"])],
+    "[ADRES]": [("hij woont op de Dorpsstraat 14b", ["Dorpsstraat"]), ("ik woon op Damrak 30", ["Damrak"]),
+                ("Laan van Meerdervoort 29 is het", ["Meerdervoort"]), ("mijn adres is oudegracht 112a", ["oudegracht"]),
+                ("ik woon aan de laan van meerdervoort 29", ["meerdervoort"]), ("he lives at 10 Downing Street", ["Downing"]),
+                ("i live at 42 elm road", ["elm road"]), ("I live at 221B Baker Street", ["Baker"])],
+    "[NAAM]": [("ik ben Sanne de Vries", ["Sanne", "Vries"]), ("ik ben Lisa en ik ben 14", ["Lisa"]),
+               ("ik ben sanne", ["sanne"]), ("mijn broer Kevin stuurt me dingen", ["Kevin"]),
+               ("mijn broer kevin", ["kevin"]), ("mijn stiefvader Henk en mijn tante Ingrid", ["Henk", "Ingrid"]),
+               ("mijn buurman Peter van den Berg", ["Peter", "Berg"]), ("meneer Jansen en mevrouw de Boer", ["Jansen", "Boer"]),
+               ("juf Anna en meester Peter", ["Anna", "Peter"]), ("gisteren zei Femke dat Jesse het wist", ["Femke", "Jesse"]),
+               ("I'm Lisa", ["Lisa"]), ("hi im Noah, 15", ["Noah"]), ("this is Tom", ["Tom"]),
+               ("my brother Mark and my uncle Jack", ["Mark", "Jack"]), ("Mr Smith and Mrs Patel", ["Smith", "Patel"]),
+               ("ms. Johnson is my teacher", ["Johnson"]), ("my name is Olivia Smith", ["Olivia", "Smith"]),
+               ("a guy called Kevin", ["Kevin"]), ("I talked to Sanne Jansen yesterday", ["Sanne", "Jansen"])],
+    "[SCHOOL]": [("ik zit op het Stedelijk Gymnasium", ["Stedelijk"]), ("mijn broer zit op basisschool De Regenboog", ["Regenboog"]),
+                 ("op het Montessori College Oost", ["Montessori", "Oost"]), ("De Populier school is leuk", ["Populier"]),
+                 ("ik zit op obs de klimop", ["klimop"]), ("op de Wilhelminaschool", ["Wilhelmina"]),
+                 ("I go to St Mary's School", ["Mary"]), ("she goes to Lincoln High School", ["Lincoln"])],
+    "[DATUM]": [("ik ben geboren op 11 maart 2008", ["11 maart 2008"]), ("geboren op 3 mei 2009", ["3 mei"]),
+                ("mijn geboortedatum is 11-04-2008", ["11-04-2008"]), ("op 11/04/2008 gebeurde het", ["11/04/2008"]),
+                ("geb. 3-5-2010", ["3-5-2010"]), ("sinds 2008-04-11", ["2008-04-11"]), ("born on 3 May 2009", ["3 May"]),
+                ("I was born on March 12, 2009", ["March 12"]), ("my birthday is 12th of march", ["12th"]),
+                ("dob: 03/12/2009", ["03/12"])],
+    "[ACCOUNT]": [("volg me @name_1808", ["name_1808"]), ("insta: sanne.vries08", ["sanne.vries08"]),
+                  ("mijn insta is sanne.vries08", ["sanne.vries08"]), ("mijn snap is xyzqq", ["xyzqq"]),
+                  ("discord kevin#4821", ["kevin#4821"]), ("add me on snap lisa.jansen09", ["lisa.jansen09"]),
+                  ("snap: xyz", ["xyz"]), ("tiktok @sannevries", ["sannevries"]), ("join discord.gg/abc123", ["abc123"]),
+                  ("t.me/kevin_99 of chat.whatsapp.com/Xyz", ["kevin_99", "Xyz"]), ("text me wa.me/31612345678", ["612345678"]),
+                  ("snapchat.com/add/lisa09", ["lisa09"])],
+}
+
+
+@pytest.mark.parametrize("placeholder, text, secrets", [(p, t, s) for p, cases in KINDS.items() for t, s in cases])
+def test_every_kind_is_removed_in_dutch_and_english(placeholder, text, secrets):
+    redacted = redact(text)
+    assert placeholder in redacted, redacted
+    assert not [secret for secret in secrets if secret in redacted], redacted
+
+
+def test_every_placeholder_is_tested():
+    assert set(KINDS) == set(PLACEHOLDERS.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(sidecode=st.sampled_from(SIDECODES), dashes=st.booleans(), lower=st.booleans(), data=st.data())
+def test_generated_plates_in_every_sidecode_never_survive(sidecode, dashes, lower, data):
+    groups = [data.draw(st.from_regex("[B-DF-HJ-NP-TV-Z]{%d}" % len(g) if g[0] == "X" else "[0-9]{%d}" % len(g), fullmatch=True))
+              for g in sidecode.split("-")]
+    plate = ("-" if dashes else "").join(groups)
+    plate = plate.lower() if lower else plate
+    assert plate not in redact(f"die auto {plate} stond er weer")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -53,10 +121,53 @@ def test_personal_data_is_replaced_by_its_placeholder(text, secret, placeholder)
         "bel 113 of 112",
         "een show kost 15 tot 25 euro",
         "ik heet niet zo",
+        "ik ben bang", "Ik ben Bang", "ik ben 17", "ik ben een vrouw", "ik ben bezorgd", "ik ben moeder van twee",
+        "I'm scared", "I'm Dutch and I'm worried", "I'm in Manchester", "this is Stop it Now right?",
+        "mijn vader heeft op zijn laptop dingen", "my boyfriend keeps asking for pics", "mijn vriendin en ik",
+        "ik zit in groep 4", "bel 0800-0432", "Kan ik 0800-2000 bellen?", "in 2019 gebeurde het",
+        "Ik zat op de middelbare school", "Middelbare school is zwaar", "Welke school moet ik bellen?",
+        "ik woon al 3 jaar hier", "Im 16 and scared", "Whats 15 percent of 80",
+        "Ik zag het op Snapchat en Instagram", "Ik speel Roblox en Minecraft", "Ik woon in Amsterdam",
+        "Europol en de politie in de Filipijnen werken samen", "Ik ben Nederlander", "the police in the Philippines",
+        "Ik had het op 3 mei al gemeld", "Het is 14:30", "Score was 3-2", "Starting Rasa server",
+        "Hij heeft mijn insta gehackt", "Mijn snap is privé", "my friend group chat",
     ],
 )
 def test_ordinary_text_is_left_alone(text):
     assert redact(text) == text
+
+
+def help_lines() -> list[dict]:
+    """Return the help lines and self-help modules the bot names."""
+    seeds = yaml.safe_load((PROJECT_ROOT / "seeds" / "helplines.yml").read_text(encoding="utf-8"))
+    return seeds["helplines"] + seeds["self_help"]
+
+
+def test_help_line_names_and_numbers_are_never_redacted():
+    named = [value for line in help_lines() for value in (line["name"], line["organisation"])]
+    numbers = [value for line in help_lines() for phone in line["phone"] for value in (phone["display"], phone["tel"])]
+    frames = ["{}", "ik heb {} gebeld", "Kan ik {} bellen?", "I called {} yesterday", "is {} anonymous?"]
+    changed = [(text, redact(text)) for value in named + numbers for text in (frame.format(value) for frame in frames)
+               if redact(text) != text]
+    assert not changed
+
+
+GUESSED = re.compile(r"\[(?:NAAM|SCHOOL|ADRES|DATUM|ACCOUNT)\]")
+FALSE_REDACTION_CEILING = 0.01  # measured 0.16 % (20 of 12,230) when the name, school and account rules were added
+
+
+def test_ordinary_help_seeking_messages_are_rarely_redacted_and_redaction_is_fast():
+    typed = held_out_messages() + training_examples()
+    messages = typed + [message[:1].upper() + message[1:] for message in typed]  # and as a phone capitalises them
+    redact("warm up: ik ben Lisa")  # the word lists are read on first use
+    started = time.perf_counter()
+    redacted = [redact.__wrapped__(message) for message in messages]
+    per_message_ms = (time.perf_counter() - started) * 1000 / len(messages)
+    guessed = [(message, result) for message, result in zip(messages, redacted) if GUESSED.search(result)]
+    share = len(guessed) / len(messages)
+    print(f"false redaction: {len(guessed)} of {len(messages)} messages ({share:.2%}); {per_message_ms:.3f} ms a message")
+    assert share <= FALSE_REDACTION_CEILING, guessed
+    assert per_message_ms < 1.0
 
 
 DUTCH_MOBILE = st.from_regex(r"06[1-9][0-9]{7}", fullmatch=True)

@@ -274,3 +274,33 @@ def test_an_id_made_before_a_restart_still_works(tmp_path, monkeypatch):
     with make_client(id_secret_file=str(tmp_path / "web-secret")) as after:
         response = after.post(f"/api/conversations/{conversation}/messages", json={"text": "hoi"})
     assert response.status_code == 200
+
+
+def test_twelve_hundred_malformed_requests_get_json_errors_and_reach_nothing():
+    import random
+
+    rng = random.Random(16)
+    unlimited = {name: {"messages": 10**9, "per_seconds": 1} for name in ("per_conversation", "per_client", "new_conversations_per_client")}
+    makers = [
+        lambda: bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300))),  # random bytes
+        lambda: b"[" * rng.randrange(500, 5000) + b"]" * rng.randrange(0, 5000),  # deep (or broken) nesting
+        lambda: b'{"text": ' + b'{"a": ' * rng.randrange(200, 2000) + b"1" + b"}" * rng.randrange(0, 2000) + b"}",
+        lambda: json.dumps({"text": "\\ud800" * rng.randrange(1, 5)}).encode().replace(b"\\\\", b"\\"),  # lone surrogates
+        lambda: json.dumps({"text": "a" * rng.randrange(2001, 15000)}).encode(),  # too long
+        lambda: json.dumps({"text": rng.choice([None, 1, 2.5, [], {}, True])}).encode(),  # not a string
+        lambda: json.dumps({"text": "hoi", rng.choice(["sender", "metadata", "intent"]): "x"}).encode(),  # extra fields
+        lambda: json.dumps({"payload": rng.choice(["/crisis{\"a\":1}", "/restart", "/session_start", "crisis", "/" + "a" * 60])}).encode(),
+        lambda: json.dumps(rng.choice([[], "text", 42, None])).encode(),  # not an object
+        lambda: "".join(chr(rng.randrange(0, 32)) for _ in range(20)).encode(),  # control characters
+    ]
+    before = len(SEEN)
+    with make_client(rate_limit=unlimited) as client:
+        conversation = new_conversation(client)
+        statuses = []
+        for number in range(1200):
+            body = makers[number % len(makers)]()
+            response = client.post(f"/api/conversations/{conversation}/messages", content=body, headers={"Content-Type": "application/json"})
+            statuses.append(response.status_code)
+            assert response.headers["content-type"].startswith("application/json") and "error" in response.json()
+    assert all(400 <= status < 500 for status in statuses), sorted(set(statuses))
+    assert len(SEEN) == before  # none of them reached Rasa, so none was stored

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.counsellor.models import Correction, Note, Review, Tag
 from bot.counsellor.transcripts import Turn, delete_events
+from bot.privacy.redaction import redact
 
 TAG = re.compile(r"^[\w-]{1,40}$")
 
@@ -20,13 +21,13 @@ class ReviewError(ValueError):
 
 
 def add_note(db: Session, sender_id: str, author: str, text: str, max_chars: int) -> Note:
-    """Add a note to a conversation."""
+    """Add a note to a conversation, with personal data replaced by placeholders as in the transcripts."""
     text = text.strip()
     if not text:
         raise ReviewError("The note is empty.")
     if len(text) > max_chars:
         raise ReviewError(f"A note has at most {max_chars} characters.")
-    note = Note(conversation_id=sender_id, author=author, text=text)
+    note = Note(conversation_id=sender_id, author=author, text=redact(text))
     db.add(note)
     return note
 

@@ -127,6 +127,20 @@ def test_notes_tags_and_review(counsellor, database):
         assert db.execute(sa.select(Note.author)).scalar_one() == "carla"
 
 
+def test_notes_are_redacted_before_they_are_stored(counsellor, database):
+    url = f"/counsellor/conversations/{FALLBACK}"
+    token = csrf_token(counsellor.get(url).text)
+    typed = "Spoke with his mother Ingrid Bakker, 06-48213377; he is on insta: kev.b_2009 and goes to basisschool De Regenboog."
+    page = counsellor.post(f"{url}/notes", data={"csrf": token, "text": typed})
+    signposts = "Stop it Now and Helpwanted (020-261 52 75) were right; Kindertelefoon next time."
+    counsellor.post(f"{url}/notes", data={"csrf": token, "text": signposts})
+    with database.session() as db:
+        stored = list(db.execute(sa.select(Note.text).order_by(Note.id)).scalars())
+    for secret in ("Ingrid", "Bakker", "48213377", "kev.b_2009", "Regenboog"):
+        assert secret not in stored[0] and secret not in page.text
+    assert stored == ["Spoke with his mother [NAAM], [TELEFOON]; he is on insta: [ACCOUNT] and goes to [SCHOOL].", signposts]
+
+
 def event_ids(html: str) -> list[int]:
     return [int(n) for n in re.findall(r"/turns/(\d+)/misunderstood", html)]
 
