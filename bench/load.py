@@ -303,11 +303,16 @@ def main(argv: Optional[list[str]] = None) -> int:
                 report["runs"].append(result.summary())
                 print(f"  {target} {users} users: p95 {result.summary()['p95_ms']} ms", flush=True)
     print_table(report["runs"])
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    print(f"wrote {out}")
+    write_report(report, args.out)
     return 0
+
+
+def write_report(report: dict, out: str) -> None:
+    """Write the figures as JSON and say where."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2))
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

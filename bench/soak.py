@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import sys
 import time
@@ -30,7 +29,7 @@ import psutil
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import DEFAULT_CONVERSATIONS, ProcessWatch, load_conversations, started_servers  # noqa: E402
+from load import DEFAULT_CONVERSATIONS, ProcessWatch, load_conversations, started_servers, write_report  # noqa: E402
 
 from bot.privacy.retention import tracker_store_url  # noqa: E402
 from bot.settings import settings  # noqa: E402
@@ -193,10 +192,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     }
     for key, value in report.items():
         print(f"{key:28} {value}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    print(f"wrote {out}")
+    write_report(report, args.out)
     return 0
 
 
