@@ -35,6 +35,7 @@ class Helpline:
 
     id: str
     name: str
+    organisation: str
     phones: dict[str, str]  # as shown -> tel: number (E.164 or short number)
     web: Optional[str]
     chat: Optional[str]
@@ -91,6 +92,7 @@ def helplines() -> dict[str, Helpline]:
         entry["id"]: Helpline(
             id=entry["id"],
             name=entry["name"],
+            organisation=entry["organisation"],
             phones={phone["display"]: phone["tel"] for phone in entry.get("phone") or []},
             web=entry.get("web"),
             chat=entry.get("chat"),

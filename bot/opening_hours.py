@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Iterator, Optional, Union
 from zoneinfo import ZoneInfo
 
@@ -50,25 +50,34 @@ class Schedule:
             return OpeningStatus("always")
         if not isinstance(self.hours, dict):
             raise ValueError(f"unsupported hours: {self.hours!r}")
-        weekly = day_intervals(self.hours)
-        if not any(weekly.values()):
+        if not any(self._weekly.values()):
             return OpeningStatus("unknown")
         instant = moment.astimezone(timezone.utc)
-        for start, end in self._intervals_around(moment, weekly):
+        for start, end in self._intervals_around(moment):
             if start <= instant < end:
                 return OpeningStatus("open")
             if start > instant:
                 return OpeningStatus("closed", start.astimezone(ZoneInfo(self.timezone)))
         raise ValueError("no opening found in the coming weeks")
 
-    def _intervals_around(self, moment: datetime, weekly: dict[str, list[tuple[int, int]]]) -> Iterator[tuple[datetime, datetime]]:
+    @cached_property
+    def _weekly(self) -> dict[str, list[tuple[int, int]]]:
+        """Return the weekly hours as intervals per weekday, parsed once."""
+        return day_intervals(self.hours) if isinstance(self.hours, dict) else {}
+
+    @cached_property
+    def _on_holidays(self) -> Optional[list[tuple[int, int]]]:
+        """Return the intervals of a public holiday, parsed once; None when holidays are like other days."""
+        return _intervals(self.holiday_hours) if self.holiday_hours is not None else None
+
+    def _intervals_around(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Yield open intervals in UTC, in order, from the day before `moment` onwards."""
         zone = ZoneInfo(self.timezone)
         today = moment.astimezone(zone).date()
-        on_holidays = _intervals(self.holiday_hours) if self.holiday_hours is not None else None
         for offset in range(-1, LOOK_AHEAD_DAYS):
             day = today + timedelta(days=offset)
-            intervals = on_holidays if on_holidays is not None and self._is_holiday(day) else weekly[DAYS[day.weekday()]]
+            on_holidays = self._on_holidays is not None and self._is_holiday(day)
+            intervals = self._on_holidays if on_holidays else self._weekly[DAYS[day.weekday()]]
             for start, end in intervals:
                 yield _instant(day, start, zone), _instant(day, end, zone)
 

@@ -48,10 +48,10 @@ def _stop(process: subprocess.Popen, grace_seconds: float = 10) -> None:
         process.wait()
 
 
-def _wait_until_up(name: str, url: str, processes: list[subprocess.Popen], deadline: float) -> None:
+def _wait_until_up(name: str, url: str, supervisor: subprocess.Popen, deadline: float) -> None:
     """Poll server `name` at `url` until it answers; fail if the supervisor dies or the deadline passes."""
     while time.monotonic() < deadline:
-        if any(process.poll() is not None for process in processes):
+        if supervisor.poll() is not None:
             raise RuntimeError(f"the supervisor stopped before {name} ({url}) answered; see its output above")
         try:
             with urllib.request.urlopen(url, timeout=2):
@@ -204,7 +204,7 @@ def running(output: Optional[IO] = None) -> Iterator[dict[str, str]]:
     try:
         deadline = time.monotonic() + float(config["startup_timeout_seconds"])
         for process in planned:
-            _wait_until_up(process.name, process.health, [supervisor], deadline)
+            _wait_until_up(process.name, process.health, supervisor, deadline)
         yield urls
     finally:
         _stop(supervisor, grace_seconds=float(SUPERVISED["stopwaitsecs"]) + 5)

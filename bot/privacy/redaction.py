@@ -29,13 +29,12 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 import phonenumbers
 import spacy_lookups_data
-import yaml
 from babel import Locale
 from babel.dates import get_month_names
 from stdnum import iban
 from stdnum.nl import bsn
 
-from bot.settings import project_path, settings
+from bot.knowledge import helplines
 
 PLACEHOLDERS = {
     "phone": "[TELEFOON]",
@@ -319,21 +318,14 @@ def _never_a_name(word: str, language: Optional[str] = None) -> bool:
     return any(lowered in lexicon(code).not_names for code in ((language,) if language else LANGUAGES))
 
 
-def _help_line_entries() -> list[dict[str, Any]]:
-    """Return the help lines and self-help modules of seeds/helplines.yml."""
-    path = project_path(settings()["knowledge"]["helplines"])
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data["helplines"] + data.get("self_help", [])
-
-
 @lru_cache(maxsize=1)
 def help_line_numbers() -> frozenset[str]:
     """Return the digits of every help line number, as shown, international and national."""
     numbers: set[str] = set()
-    for phone in (phone for entry in _help_line_entries() for phone in entry["phone"]):
-        numbers |= {re.sub(r"\D", "", phone["display"]), re.sub(r"\D", "", phone["tel"])}
-        if phone["tel"].startswith("+"):
-            numbers.add("0" + phonenumbers.national_significant_number(phonenumbers.parse(phone["tel"])))
+    for display, tel in (phone for line in helplines().values() for phone in line.phones.items()):
+        numbers |= {re.sub(r"\D", "", display), re.sub(r"\D", "", tel)}
+        if tel.startswith("+"):
+            numbers.add("0" + phonenumbers.national_significant_number(phonenumbers.parse(tel)))
     return frozenset(numbers)
 
 
@@ -341,8 +333,8 @@ def help_line_numbers() -> frozenset[str]:
 def protected_names() -> dict[str, re.Pattern]:
     """Map the first word of each help line's, organisation's and country's name to a pattern matching those names."""
     names: set[str] = set()
-    for entry in _help_line_entries():
-        for field in (entry["name"], entry["organisation"]):
+    for line in helplines().values():
+        for field in (line.name, line.organisation):
             names |= {part.strip(" !.,") for part in re.split(r"[()/]| - ", field) if len(part.strip(" !.,")) > 1}
     names |= {name for code in LANGUAGES for name in Locale(code).territories.values()}
     by_first_word: dict[str, list[str]] = {}
