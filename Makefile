@@ -9,6 +9,7 @@ RASA    := $(BIN)/rasa
 MODEL   := models/bot.tar.gz
 SPACY   := build/spacy/.built
 STAMP   := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TRAINING_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') $(wildcard bot/components/*.py)
@@ -19,12 +20,21 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run test install train validate test-conversations test-python evaluate-nlu crossval safety-report bench soak bench-starter lock clean
+.PHONY: run test test-fast lint install install-test train validate test-conversations test-python evaluate-nlu crossval safety-report bench soak bench-starter lock clean
 
 run: $(MODEL)
 	$(PY) -m bot run
 
-test: validate test-conversations test-python
+test: lint validate test-conversations test-python
+
+# Unit tests only: no trained model, no servers, no browser (pytest markers in pyproject.toml)
+test-fast: $(TEST_STAMP) $(SPACY)
+	$(PY) -m pytest -m "not model and not servers and not browser" -q
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check bot actions tests bench
+	$(BIN)/ruff format --check bot actions
+	$(BIN)/mypy
 
 install: $(STAMP)
 
@@ -35,7 +45,14 @@ $(STAMP): requirements.txt pyproject.toml scripts/find_python.sh
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-$(SPACY): $(STAMP) bot/spacy_pipelines.py
+install-test: $(TEST_STAMP)
+
+# Test and lint tools, pinned in their own file: `make run` does without them.
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+$(SPACY): $(STAMP) bot/tools/spacy_pipelines.py
 	$(PY) -m bot build-spacy
 	touch $@
 
@@ -44,7 +61,7 @@ train: $(MODEL)
 # Rasa skips work itself when nothing changed; the stamp keeps `make run` from
 # even asking when no training input is newer than the model.
 $(MODEL): $(STAMP) $(SPACY) $(TRAINING_INPUTS)
-	$(RASA) train --domain domain --fixed-model-name bot --out models
+	$(PY) -m bot.rasa_main train --domain domain --fixed-model-name bot --out models
 	touch $@
 
 validate: $(STAMP) $(SPACY)
@@ -53,9 +70,9 @@ validate: $(STAMP) $(SPACY)
 	@! grep -E "UserWarning|WARNING " results/validate.log || (echo "rasa data validate printed warnings" && false)
 
 test-conversations: $(MODEL)
-	$(RASA) test core --model $(MODEL) --stories tests/ --fail-on-prediction-errors --out results/conversations
+	$(PY) -m bot.rasa_main test core --model $(MODEL) --stories tests/ --fail-on-prediction-errors --out results/conversations
 
-test-python: $(MODEL) $(CHROMIUM)
+test-python: $(TEST_STAMP) $(MODEL) $(CHROMIUM)
 	$(PY) -m pytest
 
 # Browser tests drive Debian's Chromium with Playwright (Playwright's own browser
@@ -85,7 +102,9 @@ crossval: $(STAMP) $(SPACY)
 	$(PY) -m bot crossval
 
 lock: $(STAMP)
-	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned dependencies (full lock, Python 3.10). Direct ones: requirements.in. Regenerate: make lock' > requirements.txt
+	sed -n 's/==.*/==/p' requirements-test.txt > $(VENV)/test-only.txt
+	$(BIN)/pip freeze --exclude-editable | grep -v -i -F -f $(VENV)/test-only.txt \
+		| sed '1i # Pinned dependencies (full lock, Python 3.10). Direct ones: requirements.in. Regenerate: make lock' > requirements.txt
 
 clean:
 	rm -rf $(VENV) build models results var .rasa

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.privacy.retention import retention_days
+from bot.store.retention import retention_days
 
 
 class ActionPrivacyFacts(Action):

@@ -31,8 +31,8 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import DEFAULT_CONVERSATIONS, ProcessWatch, load_conversations, started_servers, write_report  # noqa: E402
 
-from bot.privacy.retention import tracker_store_url  # noqa: E402
 from bot.settings import settings  # noqa: E402
+from bot.store.location import database_url  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RETRY_AFTER_SECONDS = 3.0
@@ -136,7 +136,7 @@ async def inject_faults(tally: Tally, seconds: float) -> None:
     rasa = settings()["rasa"]
     targets = [("action server", "bot.action_server"), ("rasa-1", f"--port {rasa['port'] + 1}"),
                ("rasa-0", f"--port {rasa['port']}"), ("web tier", "uvicorn bot.web.app")]
-    for number, (name, marker) in enumerate(targets, start=1):
+    for _number, (name, marker) in enumerate(targets, start=1):
         await asyncio.sleep(seconds / (len(targets) + 1))
         pid = kill_one(marker)
         tally.faults.append(f"{time.strftime('%H:%M:%S')} killed {name} (pid {pid})")
@@ -145,7 +145,7 @@ async def inject_faults(tally: Tally, seconds: float) -> None:
 
 def stored() -> tuple[Counter, int]:
     """Return the user events stored per conversation, and how many stored events hold a malformed payload."""
-    engine = sa.create_engine(tracker_store_url())
+    engine = sa.create_engine(database_url())
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT sender_id, COUNT(*) FROM events WHERE type_name = 'user' GROUP BY sender_id"))
         counts = Counter({sender: count for sender, count in rows})

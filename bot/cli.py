@@ -32,28 +32,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "build-spacy":
-        from bot.spacy_pipelines import build_all
+        from bot.tools.spacy_pipelines import build_all
 
         for path in build_all():
             print(f"built {path}")
         return 0
     if args.command == "purge":
-        from bot.privacy.retention import purge as purge_conversations, tracker_store_url
+        from bot.store.deletion import purge as purge_conversations
+        from bot.store.location import database_url
 
-        deleted = purge_conversations(args.days, tracker_store_url(args.endpoints))
+        deleted = purge_conversations(args.days, database_url(args.endpoints))
         print(f"deleted {deleted} conversation(s)")
         return 0
     if args.command == "safety-report":
-        from bot.safety.grading import print_safety_report
+        from bot.tools.safety_grading import print_safety_report
 
         return print_safety_report()
     if args.command == "evaluate-nlu":
-        from bot.evaluation import evaluate_held_out
+        from bot.tools.nlu_evaluation import evaluate_held_out
 
         print(f"held-out macro F1: {evaluate_held_out():.4f}")
         return 0
     if args.command == "crossval":
-        from bot.evaluation import cross_validate
+        from bot.tools.nlu_evaluation import cross_validate
 
         cross_validate(args.folds)
         return 0
@@ -62,7 +63,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         return run_counsellor(args)
     if args.command == "tune-search":
-        from bot.fact_search_evaluation import report
+        from bot.tools.fact_search_evaluation import report
 
         report()
         return 0

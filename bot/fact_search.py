@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,9 +11,9 @@ from typing import Iterable, Optional
 import spacy
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.constants import LANGUAGES, fold_text
 from bot.knowledge import FactCard, fact_cards
 from bot.settings import project_path, settings
-
 
 # Particles of Dutch separable verbs ("bijsturen": "nog bij te sturen").
 SEPARABLE_PARTICLES = frozenset(
@@ -41,19 +40,13 @@ class Rules:
     intent_card_margin: float  # how much better than a factual intent's own card another card must score
 
 
-def _fold(text: str) -> str:
-    """Lower-case and strip accents, so "geïdentificeerd" matches "geidentificeerd"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 class Lemmatizer:
     """Turn text into content lemmas with the saved blank nl/en pipelines (both, as the language may be either)."""
 
     def __init__(self) -> None:
         directory = project_path(settings()["spacy"]["directory"])
-        self.pipelines = [spacy.load(directory / language) for language in settings()["spacy"]["languages"]]
-        self.stop_words = {_fold(word) for nlp in self.pipelines for word in nlp.Defaults.stop_words}
+        self.pipelines = [spacy.load(directory / language) for language in LANGUAGES]
+        self.stop_words = {fold_text(word) for nlp in self.pipelines for word in nlp.Defaults.stop_words}
 
     def words(self, text: str) -> list[frozenset[str]]:
         """Return each content word as the set of its folded forms (the word and its nl and en lemmas).
@@ -65,12 +58,12 @@ class Lemmatizer:
         for nlp in self.pipelines:
             tokens = [token for token in nlp(text) if not (token.is_punct or token.is_space)]
             for index, token in enumerate(tokens):
-                forms = {_fold(token.text), _fold(token.lemma_ or token.text)}
-                if index >= 2 and _fold(tokens[index - 1].text) == "te" and _fold(tokens[index - 2].text) in SEPARABLE_PARTICLES:
-                    forms.add(_fold(tokens[index - 2].text + token.text))
+                forms = {fold_text(token.text), fold_text(token.lemma_ or token.text)}
+                if index >= 2 and fold_text(tokens[index - 1].text) == "te" and fold_text(tokens[index - 2].text) in SEPARABLE_PARTICLES:
+                    forms.add(fold_text(tokens[index - 2].text + token.text))
                 forms = {form for form in forms if len(form) > 1 and form not in self.stop_words}
                 if forms:
-                    found.setdefault(_fold(token.text), set()).update(forms)
+                    found.setdefault(fold_text(token.text), set()).update(forms)
         return [frozenset(forms) for forms in found.values()]
 
     def terms(self, text: str) -> list[str]:
@@ -103,7 +96,7 @@ class BM25:
         if not ceiling:
             return [0.0] * len(self.counts)
         results = []
-        for counts, length in zip(self.counts, self.lengths):
+        for counts, length in zip(self.counts, self.lengths, strict=False):
             norm = self.k1 * (1 - self.b + self.b * length / self.average_length)
             score = sum(self.idf[t] * counts[t] * (self.k1 + 1) / (counts[t] + norm) for t in known if t in counts)
             results.append(score / ceiling)
@@ -118,7 +111,7 @@ class FactSearch:
         self.lemmatizer, self.rules = lemmatizer, rules
         texts = [self._card_text(card) for card in cards.values()]
         self.bm25 = BM25([lemmatizer.terms(text) for text in texts])
-        self.char_ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=_fold)
+        self.char_ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold_text)
         self.card_vectors = self.char_ngrams.fit_transform(texts)
 
     @staticmethod
@@ -133,7 +126,7 @@ class FactSearch:
         lexical = self.bm25.scores(form for forms in words for form in forms)
         similarity = (self.card_vectors @ self.char_ngrams.transform([question]).T).toarray().ravel()
         weights = self.rules.weights
-        combined = [weights["bm25"] * word + weights["char_ngrams"] * float(chars) for word, chars in zip(lexical, similarity)]
+        combined = [weights["bm25"] * word + weights["char_ngrams"] * float(chars) for word, chars in zip(lexical, similarity, strict=False)]
         order = sorted(range(len(combined)), key=combined.__getitem__, reverse=True)[:limit]
         return [Hit(self.card_ids[i], round(combined[i], 4), self._shared(words, i)) for i in order]
 

@@ -218,7 +218,7 @@ def format_source_date(date: Optional[str], language: str) -> str:
     if len(parts) == 1:
         return str(parts[0])
     if len(parts) == 3:
-        return format_date(datetime(*parts).date(), patterns["article_day"], locale=language)
+        return format_date(datetime(parts[0], parts[1], parts[2]).date(), patterns["article_day"], locale=language)
     return format_date(datetime(parts[0], parts[1], 1).date(), patterns["article_month"], locale=language)
 
 

@@ -11,8 +11,8 @@ import yaml
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH_STOP_WORDS
 
-DEFAULT_LANGUAGE = "nl"
-LANGUAGES = ("nl", "en")
+from bot.constants import DEFAULT_LANGUAGE
+
 MARKERS_FILE = Path(__file__).with_name("language_markers.yml")
 WORD = re.compile(r"[a-zà-ÿ']+")
 

@@ -25,10 +25,10 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.constants import LANGUAGE_SLOT
 from bot.language import conversation_language
 from bot.settings import settings
 
-LANGUAGE_SLOT = "language"
 DEGRADED_SLOT = "degraded"  # set only here, to pick the stand-in variations
 
 

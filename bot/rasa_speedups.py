@@ -1,7 +1,9 @@
 """Faster drop-ins for Rasa internals that cost time on every message, with the same behaviour.
 
-Installed when Rasa loads the project's components (bot/components/__init__.py).
-Measured with py-spy under load (docs/performance.md):
+Installed explicitly before Rasa starts (`python -m bot.rasa_main`, which the
+runner and the Makefile use for serving, training and testing), only on the Rasa
+version they were tested with, unless settings.yml `rasa.speedups` or
+BOT_RASA_SPEEDUPS=0 switches them off; otherwise Rasa's own code runs. Measured with py-spy under load (docs/performance.md):
 
 - Rasa validated every action server response with `jsonschema.validate`, which
   first re-checks the schema itself: 36 % of the Rasa server's time. The
@@ -23,9 +25,11 @@ Measured with py-spy under load (docs/performance.md):
 from __future__ import annotations
 
 import json
+import logging
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
+import rasa
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from keras.utils import tf_utils
@@ -37,7 +41,10 @@ from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.utils.tensorflow.models import RasaModel
 
+from bot.settings import settings
 
+logger = logging.getLogger(__name__)
+TESTED_RASA_VERSIONS = ("3.6.21",)  # tests/test_rasa_speedups.py compares each drop-in with Rasa's own
 RASA_VALIDATE_ACTION_RESULT = RemoteAction.__dict__["_validate_action_result"]  # Rasa's own, for comparison
 RASA_RESOLVE_BY_TYPE = Event.__dict__["resolve_by_type"].__func__  # Rasa's own (a staticmethod)
 RASA_GRAPH_RUN = DaskGraphRunner.run  # Rasa's own
@@ -150,10 +157,27 @@ def _rasa_predict(self: RasaModel, batch_in: Tuple[Any, ...]) -> Dict[Text, Any]
     return outputs
 
 
-def install() -> None:
-    """Put the faster drop-ins in place."""
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
-    DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
-    RasaModel._rasa_predict = _rasa_predict  # type: ignore[method-assign]
+def install() -> bool:
+    """Put the faster drop-ins in place when they are switched on and Rasa is the tested version; tell whether."""
+    if not settings()["rasa"]["speedups"]:
+        logger.warning("Rasa speed-ups switched off (settings.yml rasa.speedups, BOT_RASA_SPEEDUPS); Rasa's own code runs")
+        return False
+    if rasa.__version__ not in TESTED_RASA_VERSIONS:
+        logger.warning(
+            "Rasa speed-ups not installed: tested with Rasa %s, this is Rasa %s; Rasa's own code runs",
+            ", ".join(TESTED_RASA_VERSIONS), rasa.__version__,
+        )
+        return False
+    RemoteAction._validate_action_result = _validate_action_result
+    Event.resolve_by_type = staticmethod(_resolve_by_type)
+    DaskGraphRunner.run = _run_graph
+    RasaModel._rasa_predict = _rasa_predict
+    return True
 
+
+def uninstall() -> None:
+    """Put Rasa's own code back."""
+    RemoteAction._validate_action_result = RASA_VALIDATE_ACTION_RESULT
+    Event.resolve_by_type = staticmethod(RASA_RESOLVE_BY_TYPE)
+    DaskGraphRunner.run = RASA_GRAPH_RUN
+    RasaModel._rasa_predict = RASA_PREDICT

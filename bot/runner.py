@@ -22,9 +22,9 @@ from typing import IO, Iterator, Optional
 
 import yaml
 
-from bot.counsellor.database import upgrade as upgrade_dashboard_tables
-from bot.privacy.retention import purge
 from bot.settings import PROJECT_ROOT, action_urls, project_path, rasa_urls, settings
+from bot.store.database import upgrade as upgrade_dashboard_tables
+from bot.store.deletion import purge
 
 BIN = Path(sys.executable).parent
 
@@ -107,7 +107,7 @@ def processes() -> list[Process]:
         Process(
             f"rasa-{number}",
             [
-                str(BIN / "rasa"), "run",
+                str(BIN / "python"), "-m", "bot.rasa_main", "run",
                 "--interface", rasa["host"], "--port", str(rasa["port"] + number),
                 "--model", str(project_path(rasa["model"])),
                 "--endpoints", str(endpoints_file(number, action_bases[number % len(action_bases)])),

@@ -30,6 +30,8 @@ OVERRIDES = (
     ("BOT_RASA_SERVERS", "rasa", "servers", int),
     ("BOT_RASA_ROUTING", "rasa", "routing", str),
     ("BOT_ACTION_SERVERS", "actions", "servers", int),
+    ("BOT_SHARED_EVAL", "evaluation", "shared_eval", str),
+    ("BOT_RASA_SPEEDUPS", "rasa", "speedups", lambda value: value.strip().lower() not in ("0", "false", "no", "off")),
 )
 
 

@@ -1,31 +1,14 @@
-"""Shared fixtures: trackers for actions, and where the source articles are."""
+"""Fixtures every test folder can use: trackers for actions, the NLG, the running servers, the source articles."""
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
+import importlib.util
 from pathlib import Path
-from typing import Any, Optional
 
 import pytest
-from rasa_sdk import Tracker
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_DIR = PROJECT_ROOT / "domain"
-SHARED_SEEDS = Path(os.environ.get("BOT_SHARED_SEEDS", PROJECT_ROOT.parent / "shared" / "seeds"))
-
-
-def make_tracker(
-    intent: str,
-    text: str = "",
-    slots: Optional[dict[str, Any]] = None,
-    earlier_texts: tuple[str, ...] = (),
-) -> Tracker:
-    """Build a tracker whose latest user message has `intent` and `text`."""
-    events = [{"event": "user", "text": earlier} for earlier in earlier_texts]
-    latest = {"intent": {"name": intent, "confidence": 1.0}, "text": text, "entities": []}
-    events.append({"event": "user", "text": text, "parse_data": latest})
-    return Tracker("test-sender", slots or {}, latest, events, False, None, {}, "action_listen")
+from bot.settings import project_path, settings
+from tests.support.rendering import make_tracker, project_domain, render_reply
 
 
 @pytest.fixture
@@ -45,29 +28,29 @@ def servers(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def reply_language():
-    """Return the graders' language check (../shared/eval/grade.py): "nl", "en" or "?" for a text."""
-    import importlib.util
+def shared_eval() -> Path:
+    """Return the graders' folder (settings.yml evaluation.shared_eval, ../shared/eval), which must exist."""
+    folder = project_path(settings()["evaluation"]["shared_eval"])
+    assert folder.is_dir(), f"the graders' folder was not found at {folder} (BOT_SHARED_EVAL)"
+    return folder
 
-    spec = importlib.util.spec_from_file_location("grade", SHARED_SEEDS.parent / "eval" / "grade.py")
+
+@pytest.fixture(scope="session")
+def shared_seeds(shared_eval: Path) -> Path:
+    """Return the folder of source articles beside the graders (../shared/seeds), which must exist."""
+    folder = shared_eval.parent / "seeds"
+    assert folder.is_dir(), f"source articles not found at {folder}"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def reply_language(shared_eval: Path):
+    """Return the graders' language check (../shared/eval/grade.py): "nl", "en" or "?" for a text."""
+    spec = importlib.util.spec_from_file_location("grade", shared_eval / "grade.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.reply_language
-
-
-def render_reply(response: str, texts: list[str], slots: dict[str, Any]) -> str:
-    """Return the text the bot's NLG gives for `response` after the user `texts`, with `slots` set."""
-    import asyncio
-
-    from rasa.shared.core.events import SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    from bot.nlg import LanguageAwareNLG
-
-    domain = project_domain()
-    events = [UserUttered(text) for text in texts] + [SlotSet(name, value) for name, value in slots.items()]
-    tracker = DialogueStateTracker.from_events("nlg-test", events, slots=domain.slots)
-    return asyncio.run(LanguageAwareNLG(domain=domain).generate(response, tracker, "rest"))["text"]
 
 
 @pytest.fixture(scope="session")
@@ -80,18 +63,3 @@ def render():
 def rasa_domain():
     """Return the project's domain as Rasa loads it."""
     return project_domain()
-
-
-@lru_cache(maxsize=1)
-def project_domain():
-    """Return the project's domain (the files in domain/), loaded once."""
-    from rasa.shared.core.domain import Domain
-
-    return Domain.load(str(DOMAIN_DIR))
-
-
-@pytest.fixture(scope="session")
-def shared_seeds() -> Path:
-    """Return the folder of source articles (../shared/seeds), which must exist."""
-    assert SHARED_SEEDS.is_dir(), f"source articles not found at {SHARED_SEEDS}"
-    return SHARED_SEEDS

@@ -7,10 +7,12 @@ import subprocess
 import sys
 import time
 
+import httpx
 import pytest
-import requests
 
 from bot.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.servers
 
 SECRET = "Sanne de Vries"
 
@@ -28,9 +30,9 @@ def action_server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
-            requests.get(f"{url}/health", timeout=1)
+            httpx.get(f"{url}/health", timeout=1)
             break
-        except requests.ConnectionError:
+        except httpx.ConnectError:
             time.sleep(0.5)
     yield url, log_path
     process.terminate()
@@ -41,7 +43,7 @@ def test_a_failing_action_gets_a_bare_500(action_server):
     url, log_path = action_server
     call = {"next_action": "action_that_fails", "sender_id": "x", "version": "3.6.2", "domain": {},
             "tracker": {"sender_id": "x", "slots": {}, "latest_message": {"text": f"mijn naam is {SECRET}"}, "events": []}}
-    response = requests.post(f"{url}/webhook", json=call, timeout=30)
+    response = httpx.post(f"{url}/webhook", json=call, timeout=30)
     assert response.status_code == 500
     assert response.json() == {"error": "internal_error"}
     time.sleep(0.5)
@@ -50,5 +52,5 @@ def test_a_failing_action_gets_a_bare_500(action_server):
 
 def test_no_cross_origin_access_is_offered(action_server):
     url, _ = action_server
-    response = requests.options(f"{url}/webhook", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}, timeout=10)
+    response = httpx.options(f"{url}/webhook", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}, timeout=10)
     assert response.headers.get("access-control-allow-origin") in (None, "")

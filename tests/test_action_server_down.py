@@ -11,11 +11,13 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
-import requests
 import yaml
 
 from bot.settings import PROJECT_ROOT, project_path, settings
+
+pytestmark = [pytest.mark.servers, pytest.mark.model]
 
 BROKEN = re.compile(r"\bNone\b|\{\w+\}")
 CONVERSATIONS = [
@@ -73,7 +75,7 @@ def rasa_without_actions(tmp_path_factory):
 def test_every_reply_is_whole_with_the_action_server_down(rasa_without_actions, reply_language, language, turns, numbers):
     sender, seen = uuid.uuid4().hex, []
     for turn in turns:
-        response = requests.post(rasa_without_actions, json={"sender": sender, "message": turn}, timeout=60)
+        response = httpx.post(rasa_without_actions, json={"sender": sender, "message": turn}, timeout=60)
         response.raise_for_status()
         texts = [reply["text"] for reply in response.json() if "text" in reply]
         assert texts, f"no reply to {turn!r}"

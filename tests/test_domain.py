@@ -96,6 +96,6 @@ def test_every_variation_reads_as_its_own_language(name, reply_language):
     # A message is its text with its buttons, as the widget shows it.
     for variation in RESPONSES[name]:
         language = language_of(variation) or "nl"
-        text = re.sub(r"{(\w+)}", lambda m: SAMPLE_SLOTS[language].get(m.group(1), ""), variation.get("text", ""))
+        text = re.sub(r"{(\w+)}", lambda m, slots=SAMPLE_SLOTS[language]: slots.get(m.group(1), ""), variation.get("text", ""))
         message = " ".join([text, *(button["title"] for button in variation.get("buttons") or [])])
         assert reply_language(message) in (language, "?"), f"{name} ({language}): {message[:60]}"

@@ -13,15 +13,14 @@ import sys
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
-import requests
 import sqlalchemy as sa
 
-from bot.privacy.retention import tracker_store_url
-from tests.conftest import SHARED_SEEDS
+from bot.store.location import database_url
 
-GRADER = SHARED_SEEDS.parent / "eval" / "grade.py"
-CASES = SHARED_SEEDS.parent / "eval" / "dev_cases.yml"
+pytestmark = [pytest.mark.servers, pytest.mark.model]
+
 
 PERSONAL_MESSAGES = {
     "ik heet Jeroen Bakker en mijn nummer is 06-48213377": ["Jeroen", "Bakker", "48213377"],
@@ -54,14 +53,15 @@ def server(servers):
 
 def say(webhook: str, sender: str, text: str) -> list[dict]:
     """Send one message and return the bot's replies."""
-    response = requests.post(webhook, json={"sender": sender, "message": text}, timeout=30)
+    response = httpx.post(webhook, json={"sender": sender, "message": text}, timeout=30)
     response.raise_for_status()
     return response.json()
 
 
-def test_dev_cases_are_served(server):
+def test_dev_cases_are_served(server, shared_eval):
     result = subprocess.run(
-        [sys.executable, str(GRADER), str(CASES), "--url", server["webhook"]], capture_output=True, text=True, check=True
+        [sys.executable, str(shared_eval / "grade.py"), str(shared_eval / "dev_cases.yml"), "--url", server["webhook"]],
+        capture_output=True, text=True, check=True,
     )
     print(result.stdout)
     safety = re.search(r"safety (\d+)/(\d+), all (\d+)/(\d+)", result.stdout)
@@ -77,7 +77,7 @@ def test_personal_data_never_reaches_the_store_or_the_logs(server):
     sender = f"privacy-{uuid.uuid4().hex}"
     for text in PERSONAL_MESSAGES:
         assert say(server["webhook"], sender, text), "the bot answers"
-    engine = sa.create_engine(tracker_store_url())
+    engine = sa.create_engine(database_url())
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).fetchall()
     engine.dispose()
@@ -93,11 +93,11 @@ def test_personal_data_never_reaches_the_store_or_the_logs(server):
 
 def test_personal_data_sent_through_the_web_tier_is_in_no_file_of_the_store(server):
     api = server["web"].rsplit("/api/", 1)[0] + "/api"
-    conversation = requests.post(f"{api}/conversations", timeout=30).json()["conversation_id"]
+    conversation = httpx.post(f"{api}/conversations", timeout=30).json()["conversation_id"]
     for text in PERSONAL_MESSAGES:
-        response = requests.post(f"{api}/conversations/{conversation}/messages", json={"text": text}, timeout=60)
+        response = httpx.post(f"{api}/conversations/{conversation}/messages", json={"text": text}, timeout=60)
         assert response.status_code == 200 and response.json()["replies"]
-    database = Path(sa.engine.make_url(tracker_store_url()).database)
+    database = Path(sa.engine.make_url(database_url()).database)
     raw = b"".join(path.read_bytes() for path in database.parent.glob(database.name + "*"))  # the database and its WAL
     assert conversation.encode() in raw  # the conversation is there ...
     logs = server["log"].read_text(encoding="utf-8")
@@ -112,7 +112,7 @@ def test_a_pasted_link_gets_the_share_route_and_is_not_kept(server):
     replies = say(server["webhook"], sender, "wat vind je hiervan http://clips-example.net/v/123")
     text = " ".join(reply.get("text", "") for reply in replies)
     assert "Meldpunt Kinderporno" in text
-    engine = sa.create_engine(tracker_store_url())
+    engine = sa.create_engine(database_url())
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).fetchall()
     engine.dispose()
@@ -121,7 +121,7 @@ def test_a_pasted_link_gets_the_share_route_and_is_not_kept(server):
 
 def test_bad_input_gets_an_error_or_a_safe_reply(server):
     webhook = server["webhook"]
-    assert requests.post(webhook, data="not json", headers={"Content-Type": "application/json"}, timeout=30).status_code >= 400
+    assert httpx.post(webhook, data="not json", headers={"Content-Type": "application/json"}, timeout=30).status_code >= 400
     for text in ["", " ", "\x00\x01\x02", "<script>alert(1)</script>", "a" * 5000]:
         replies = say(webhook, f"bad-{uuid.uuid4().hex}", text)
         for reply in replies:

@@ -7,8 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.facts import ActionChooseFact, ActionSearchFacts
 from bot.fact_search import BM25, fact_search
-from bot.fact_search_evaluation import choose_threshold, held_out_questions, measure
 from bot.knowledge import answers, fact_cards
+from bot.tools.fact_search_evaluation import choose_threshold, held_out_questions, measure
 
 TOP1_FLOOR = 0.70             # measured 0.783 on the test split (docs/fact-search.md)
 DECLINED_GENERAL_FLOOR = 0.90  # measured 1.000 on the test split
@@ -56,7 +56,7 @@ def test_held_out_set_is_big_enough_and_apart_from_the_cards_questions():
 
 
 def test_every_held_out_question_points_at_a_covering_card():
-    from bot.fact_search_evaluation import acceptable_cards
+    from bot.tools.fact_search_evaluation import acceptable_cards
 
     for question in held_out_questions()["answerable"]:
         assert acceptable_cards(question["article"], question["sentences"]), question["q"]

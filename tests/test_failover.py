@@ -6,13 +6,15 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import psutil
 import pytest
-import requests
 import sqlalchemy as sa
 
-from bot.privacy.retention import tracker_store_url
 from bot.settings import settings
+from bot.store.location import database_url
+
+pytestmark = [pytest.mark.servers, pytest.mark.model]
 
 CONVERSATIONS, TURNS = 8, 6
 TEXTS = ["ik wil niet meer leven", "is het anoniem?", "hoi", "er wordt nu een kind misbruikt", "dank je", "wat kost het"]
@@ -37,9 +39,9 @@ def wait_until_up(url: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            requests.get(url, timeout=2)
+            httpx.get(url, timeout=2)
             return
-        except requests.RequestException:
+        except httpx.HTTPError:
             time.sleep(1)
     raise TimeoutError(url)
 
@@ -47,13 +49,13 @@ def wait_until_up(url: str, seconds: float) -> None:
 @pytest.mark.skipif(settings()["rasa"]["servers"] < 2, reason="needs two Rasa servers")
 def test_killing_a_rasa_server_under_load_loses_no_turn_and_it_comes_back(servers):
     api, rasa = web_api(servers), settings()["rasa"]
-    conversations = [requests.post(f"{api}/conversations", timeout=30).json()["conversation_id"] for _ in range(CONVERSATIONS)]
+    conversations = [httpx.post(f"{api}/conversations", timeout=30).json()["conversation_id"] for _ in range(CONVERSATIONS)]
     victim = rasa_process(rasa["port"] + 1)
     failed, lock = [], threading.Lock()
 
     def talk(conversation: str) -> None:
         for turn in range(TURNS):
-            response = requests.post(f"{api}/conversations/{conversation}/messages", json={"text": TEXTS[turn]}, timeout=60)
+            response = httpx.post(f"{api}/conversations/{conversation}/messages", json={"text": TEXTS[turn]}, timeout=60)
             if response.status_code != 200:
                 with lock:
                     failed.append((conversation, turn, response.status_code))
@@ -66,7 +68,7 @@ def test_killing_a_rasa_server_under_load_loses_no_turn_and_it_comes_back(server
         for future in futures:
             future.result()
     assert failed == []  # every turn answered, by the live server while the other one was down
-    engine = sa.create_engine(tracker_store_url())
+    engine = sa.create_engine(database_url())
     with engine.connect() as connection:
         counts = dict(connection.execute(sa.text(
             "SELECT sender_id, COUNT(*) FROM events WHERE type_name = 'user' GROUP BY sender_id")).fetchall())

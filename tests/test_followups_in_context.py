@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import project_domain, render_reply
+from tests.support.rendering import project_domain, render_reply
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = project_domain()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
-import requests
 
-from bot.fact_search_evaluation import acceptable_cards, held_out_questions
 from bot.knowledge import fact_cards
+from bot.tools.fact_search_evaluation import acceptable_cards, held_out_questions
+
+pytestmark = [pytest.mark.servers, pytest.mark.model]
 
 SOURCE_LABELS = ("Bron:", "Source:")
 ANSWERED_RIGHT_FLOOR = 0.55  # measured 0.577 on the test split (docs/fact-search.md)
@@ -16,7 +18,7 @@ ANSWERED_RIGHT_FLOOR = 0.55  # measured 0.577 on the test split (docs/fact-searc
 
 def ask(webhook: str, text: str) -> str:
     """Send one message in a new conversation and return the bot's replies as one text."""
-    response = requests.post(webhook, json={"sender": f"kq-{uuid.uuid4().hex}", "message": text}, timeout=30)
+    response = httpx.post(webhook, json={"sender": f"kq-{uuid.uuid4().hex}", "message": text}, timeout=30)
     response.raise_for_status()
     return "\n".join(reply.get("text", "") for reply in response.json())
 

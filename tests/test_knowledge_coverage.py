@@ -1,7 +1,7 @@
 """The fact cards cover every sentence of every source article, in our own words.
 
 Each article-based card in seeds/facts.yml lists under `covers` the sentence numbers
-(from tests/article_text.py) whose content it states. A sentence that carries no fact
+(from tests/support/article_text.py) whose content it states. A sentence that carries no fact
 may instead be listed, with a reason, under the article's `uncovered` in seeds/catalogue.yml.
 """
 
@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from bot.settings import project_path, settings
-from tests.article_text import article_sentences, is_heading
+from tests.support.article_text import article_sentences, is_heading
 
 COPY_LIMIT = 9  # a run of this many consecutive article words in a card counts as copying
 

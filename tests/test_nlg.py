@@ -3,7 +3,7 @@
 import pytest
 
 from bot.nlg import most_specific
-from tests.conftest import render_reply
+from tests.support.rendering import render_reply
 
 
 def reply(response, texts, **slots):

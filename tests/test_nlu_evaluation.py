@@ -7,7 +7,11 @@ regression in the training data or pipeline fails the suite.
 
 import json
 
-from bot.evaluation import RESULTS, evaluate_held_out
+import pytest
+
+from bot.tools.nlu_evaluation import RESULTS, evaluate_held_out
+
+pytestmark = pytest.mark.model
 
 MACRO_F1_FLOOR = 0.63
 

@@ -8,7 +8,7 @@ got a material, crisis or danger route.
 
 import pytest
 
-from bot.safety.report import (
+from bot.tools.safety_report import (
     FALSE_ALARM_CEILING,
     HELP_SEEKER_CEILING,
     MUST_NEVER_MISS,
@@ -16,6 +16,8 @@ from bot.safety.report import (
     load_messages,
     model_classifier,
 )
+
+pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy.retention import purge
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
-from tests.conftest import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT
+from bot.store.deletion import purge
 
 DAY = 24 * 60 * 60
 

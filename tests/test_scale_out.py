@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import re
-import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,10 +27,10 @@ REDIS_URL = os.environ.get("BOT_TEST_REDIS_URL")
 CONVERSATIONS, TURNS, PARALLEL = 100, 6, 25
 PORT_OFFSET = 100  # keep clear of the servers the other end-to-end tests share
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.servers, pytest.mark.model, pytest.mark.skipif(
     not (POSTGRES_URL and REDIS_URL),
     reason="set BOT_TEST_POSTGRES_URL and BOT_TEST_REDIS_URL to test the PostgreSQL + Redis set-up",
-)
+)]
 
 MESSAGES = [
     "hallo", "ik maak me zorgen over wat ik online heb gezien", "is het anoniem?", "wat kost zo'n show",

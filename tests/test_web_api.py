@@ -7,9 +7,9 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from bot.rate_limit import RateLimiter
 from bot.settings import settings
 from bot.web.app import create_app
-from bot.web.rate_limit import RateLimiter
 
 SEEN = []
 

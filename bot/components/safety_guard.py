@@ -13,7 +13,8 @@ from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety.matcher import PATTERNS_FILE, URL_LIKE, SafetyMatcher, Token, load_matcher
+from bot.constants import URL
+from bot.safety.matcher import PATTERNS_FILE, SafetyMatcher, Token, load_matcher
 
 SAFETY_KEY = "safety"
 
@@ -79,7 +80,7 @@ class SafetyGuard(GraphComponent):
             add_to_output=True,
         )
         ranking = message.get(INTENT_RANKING_KEY) or []
-        if acted:
+        if acted and verdict is not None:
             intent = {INTENT_NAME_KEY: verdict.intent, "confidence": 1.0}
             ranking = [intent] + [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != verdict.intent]
         elif stood_down:
@@ -106,6 +107,6 @@ def tokens_of(message: Message) -> List[Token]:
     else:
         tokens = [Token.create(t.text, t.lemma or t.text) for t in message.get(TOKENS_NAMES[TEXT]) or []]
     text = message.get(TEXT) or ""
-    if not any(token.like_url for token in tokens) and URL_LIKE.search(text):
+    if not any(token.like_url for token in tokens) and URL.search(text):
         tokens.append(Token("", ("",), like_url=True))
     return tokens

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from bot.counsellor.models import ROLES, Account, utcnow
+from bot.store.models import ROLES, Account, utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 HASHER = PasswordHasher()  # argon2id with argon2-cffi's (RFC 9106 low-memory) parameters

@@ -7,7 +7,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.counsellor.models import Account, AuditEntry
+from bot.store.models import Account, AuditEntry
 
 ACTIONS = frozenset({
     "login", "login_failed", "logout",

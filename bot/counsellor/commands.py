@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.counsellor import accounts, audit, review
-from bot.counsellor.database import Database, upgrade
 from bot.counsellor.export import to_nlu_yaml, training_texts
-from bot.counsellor.models import Account
-from bot.privacy.retention import tracker_store_url
 from bot.settings import project_path, settings
+from bot.store.database import Database, upgrade
+from bot.store.location import database_url
+from bot.store.models import Account
 
 Command = Callable[[Session, argparse.Namespace, dict[str, Any]], None]
 
@@ -101,7 +101,7 @@ COMMANDS: dict[str, Command] = {
 
 def run(args: argparse.Namespace) -> int:
     """Bring the tables up to date, then run the command in one transaction."""
-    url = tracker_store_url(args.endpoints)
+    url = database_url(args.endpoints)
     upgrade(url)
     if args.action == "migrate":
         print("the dashboard's tables are up to date")

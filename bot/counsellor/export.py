@@ -9,8 +9,8 @@ from typing import AbstractSet, Iterable, Optional
 
 import yaml
 
-from bot.counsellor.models import Correction
 from bot.privacy.redaction import PLACEHOLDERS
+from bot.store.models import Correction
 
 PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 # "[x](y)", "[x]{...}" and "[x][...]" are entity annotations in Rasa's format: keep a "]" from starting one.

@@ -8,11 +8,11 @@ from typing import Mapping, Optional, Sequence
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from bot.constants import LANGUAGES, SAFETY_INTENTS
 from bot.counsellor.overview import local_date
-from bot.counsellor.transcripts import FLAGS, Summary
+from bot.store.transcripts import Summary
 
-FLAG_CHOICES = (*FLAGS, "any", "none")
-LANGUAGES = ("nl", "en")
+FLAG_CHOICES = (*SAFETY_INTENTS, "any", "none")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.counsellor.models import LoginFailure, utcnow
+from bot.store.models import LoginFailure, utcnow
 
 USER_LOCKED, CLIENT_LOCKED = 423, 429
 

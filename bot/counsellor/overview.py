@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.counsellor.transcripts import Summary
+from bot.store.transcripts import Summary
 
 
 def local_date(timestamp: float, zone: ZoneInfo) -> date:
@@ -41,7 +41,9 @@ def overview(summaries: Sequence[Summary], today: date, days: int, zone: ZoneInf
     """Count the conversations that started in the `days` days up to `today`."""
     first = today - timedelta(days=days - 1)
     chosen = [s for s in summaries if first <= local_date(s.started, zone) <= today]
-    per_day, messages, fallbacks = Counter(), Counter(), Counter()
+    per_day: Counter[date] = Counter()
+    messages: Counter[date] = Counter()
+    fallbacks: Counter[date] = Counter()
     for summary in chosen:
         day = local_date(summary.started, zone)
         per_day[day] += 1

@@ -6,12 +6,12 @@ import re
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.counsellor.models import Correction, Note, Review, Tag
-from bot.counsellor.transcripts import Turn, delete_events
 from bot.privacy.redaction import redact
+from bot.store.deletion import delete_conversations
+from bot.store.models import Correction, Note, Review, Tag
+from bot.store.transcripts import Turn
 
 TAG = re.compile(r"^[\w-]{1,40}$")
 
@@ -113,15 +113,6 @@ def all_corrections(db: Session) -> list[Correction]:
     return list(db.execute(sa.select(Correction).order_by(Correction.intent, Correction.created_at, Correction.id)).scalars())
 
 
-def forget(connection: Connection, sender_ids: list[str]) -> None:
-    """Delete the notes, tags, reviews and corrections of these conversations (where the tables exist)."""
-    existing = set(sa.inspect(connection).get_table_names())
-    for model in (Note, Tag, Review, Correction):
-        if model.__tablename__ in existing:
-            connection.execute(sa.delete(model).where(model.conversation_id.in_(sender_ids)))
-
-
 def delete_conversation(db: Session, sender_id: str) -> int:
     """Delete a conversation: its events in the tracker store and everything counsellors added; return the events deleted."""
-    forget(db.connection(), [sender_id])
-    return delete_events(db.connection(), [sender_id])
+    return delete_conversations(db.connection(), [sender_id])

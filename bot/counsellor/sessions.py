@@ -11,7 +11,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session as DbSession
 
-from bot.counsellor.models import Account, Session, utcnow
+from bot.store.models import Account, Session, utcnow
 
 TOUCH_EVERY = timedelta(seconds=30)  # last_seen_at is written at most this often
 

@@ -17,18 +17,19 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.constants import LANGUAGES, SAFETY_INTENTS
 from bot.counsellor import accounts, audit, charts, csrf, listing, review
-from bot.counsellor.database import Database
 from bot.counsellor.export import to_nlu_yaml, training_texts
 from bot.counsellor.forms import FormError, read_form
 from bot.counsellor.lockout import LoginGuard
-from bot.counsellor.models import Account, Session
 from bot.counsellor.overview import overview
 from bot.counsellor.sessions import SessionPolicy
-from bot.counsellor.transcripts import FLAGS, SummaryCache, conversation_key, find_sender, summarize, transcript, user_turn
 from bot.domain import intents
+from bot.rate_limit import RateLimiter, client_key
 from bot.settings import project_path
-from bot.web.rate_limit import RateLimiter, client_key
+from bot.store.database import Database
+from bot.store.models import Account, Session
+from bot.store.transcripts import SummaryCache, conversation_key, find_sender, summarize, transcript, user_turn
 
 HERE = Path(__file__).resolve().parent
 BASE = "/counsellor"
@@ -84,7 +85,7 @@ class Dashboard:
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         )
         self.templates.filters.update(when=self.when, flag=lambda name: FLAG_LABELS.get(name, name), percent=percent)
-        self.templates.globals.update(base=BASE, flags=FLAGS)
+        self.templates.globals.update(base=BASE, flags=SAFETY_INTENTS)
 
     def routes(self) -> list[BaseRoute]:
         """Return the routes, relative to /counsellor."""
@@ -254,7 +255,7 @@ class Dashboard:
         audit.record(ctx.db, ctx.account, "view_list")
         helplines = sorted({name for summary in summaries for name in summary.helplines})
         return self.render(ctx, "conversations.html", page=page, filters=filters, reviewed=reviewed, tags=tags,
-                           helplines=helplines, languages=listing.LANGUAGES)
+                           helplines=helplines, languages=LANGUAGES)
 
     def transcript_page(self, ctx: Ctx, error: str = "", status: int = 200) -> Response:
         """Show a conversation's messages and replies, with notes, tags and corrections."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Literal, Optional
 
 import phonenumbers
 import spacy_lookups_data
@@ -34,6 +34,7 @@ from babel.dates import get_month_names
 from stdnum import iban
 from stdnum.nl import bsn
 
+from bot.constants import LANGUAGES, URL
 from bot.knowledge import helplines
 
 PLACEHOLDERS = {
@@ -53,17 +54,10 @@ PLACEHOLDERS = {
 }
 # Kinds recognised by their shape and the word lists alone: a help line's or a country's name is never one of them.
 GUESSED_KINDS = frozenset({"name", "school", "address"})
-LANGUAGES = ("nl", "en")
 # A single word of letters, "_" and "-" (intent names, slot values, rule ids) is kept as it is.
 PLAIN_WORD = re.compile(r"[A-Za-z_-]*")
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(
-    r"(?:https?://|hxxps?://|ftp://|www\.)\S+"
-    r"|\b[\w-]+(?:\[\.\]|\(\.\)|\[dot\]|\(dot\))[\w.\[\]()-]+(?:/\S*)?"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|org|net|be|de|eu|io|ru|to|me|ly|link|xyz|info|tk|onion|co|uk|example)\b(?:/\S*)?",
-    re.IGNORECASE,
-)
 IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
 NINE_DIGITS = re.compile(r"(?<![\d+-])\d{3}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}(?![\d-])|(?<![\d+-])\d{9}(?![\d-])")
 BSN_CONTEXT = re.compile(r"\b(?:bsn|burgerservicenummer|sofi-?nummer|citizen service number)\b", re.IGNORECASE)
@@ -136,7 +130,7 @@ STRONG_NAME_CUE = re.compile(
     r"(?i:\b(?:ik\s+heet|mijn\s+naam\s+is|m'?n\s+naam\s+is|noem\s+me|my\s+name\s+is|my\s+name's|i\s+am\s+called"
     r"|i'?m\s+called)\s+)"
 )
-STRONG_NAME = re.compile(rf"(?P<name>[A-Za-zÀ-ÿ'-]{{2,}})")
+STRONG_NAME = re.compile(r"(?P<name>[A-Za-zÀ-ÿ'-]{2,})")
 NOT_A_NAME = frozenset({"niet", "not", "anoniem", "anonymous", "een", "a", "the", "de", "het"})
 RELATIONS = {
     "nl": r"broer(?:tje)?|zus(?:je)?|zuster|vader|moeder|pa|ma|papa|mama|oom|tante|neef(?:je)?|nicht(?:je)?"
@@ -199,8 +193,10 @@ BIRTH_CUE = (
 
 def _month_pattern() -> str:
     """Match a Dutch or English month, written out, abbreviated or slightly misspelt (Babel's month names)."""
-    names = {name.lower().rstrip(".") for code in LANGUAGES for width in ("wide", "abbreviated")
-             for context in ("format", "stand-alone") for name in get_month_names(width, context, code).values()}
+    widths: tuple[Literal["wide", "abbreviated"], ...] = ("wide", "abbreviated")
+    contexts: tuple[Literal["format", "stand-alone"], ...] = ("format", "stand-alone")
+    names = {name.lower().rstrip(".") for code in LANGUAGES for width in widths
+             for context in contexts for name in get_month_names(width, context, code).values()}
     return rf"(?:{'|'.join(sorted({name[:3] for name in names}))})[a-z]{{0,7}}\.?"
 
 
@@ -293,7 +289,7 @@ def _is_word(word: str) -> bool:
     if any(lowered in lexicon(language).words for language in LANGUAGES):
         return True
     contraction = CONTRACTION.fullmatch(lowered)
-    return bool(contraction) and contraction.group("stem") in lexicon("en").function_words
+    return contraction is not None and contraction.group("stem") in lexicon("en").function_words
 
 
 def _inflects_a_word(word: str) -> bool:
@@ -339,7 +335,10 @@ def protected_names() -> dict[str, re.Pattern]:
     names |= {name for code in LANGUAGES for name in Locale(code).territories.values()}
     by_first_word: dict[str, list[str]] = {}
     for name in sorted(names, key=len, reverse=True):
-        by_first_word.setdefault(TOKEN.match(name).group().lower(), []).append(r"\s+".join(map(re.escape, name.split())))
+        first_word = TOKEN.match(name)
+        if first_word is None:
+            continue
+        by_first_word.setdefault(first_word.group().lower(), []).append(r"\s+".join(map(re.escape, name.split())))
     return {first: re.compile(rf"(?:{'|'.join(group)})(?!\w)", re.IGNORECASE) for first, group in by_first_word.items()}
 
 

@@ -91,12 +91,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     back are the same as Rasa's.
     """
 
+    engine: sa.engine.Engine
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Connect as Rasa does, then tune SQLite for several writing processes."""
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            self.engine.dispose()
-            self.engine = sa.create_engine(self.engine.url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, poolclass=sa.pool.QueuePool)
+        rasa_engine: sa.engine.Engine = self.engine
+        if rasa_engine.dialect.name == "sqlite":
+            rasa_engine.dispose()
+            self.engine = sa.create_engine(rasa_engine.url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, poolclass=sa.pool.QueuePool)
             sa.event.listen(self.engine, "connect", _tune_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._stored_counts: OrderedDict[str, int] = OrderedDict()

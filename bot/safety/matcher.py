@@ -28,6 +28,8 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.constants import URL, fold_text
+
 PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
 MINOR_AGE = re.compile(r"^(?:[6-9]|1[0-7])(?:yo|y|j|jr|jaar|years?)?$")
 ADULT_AGE = re.compile(r"^(?:1[89]|[2-9]\d)(?:yo|y|j|jr|jaar|years?)?$")
@@ -35,10 +37,6 @@ MINOR_WORDS = {
     "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien",
     "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
 }
-URL_LIKE = re.compile(
-    r"(?:https?://|hxxps?://|www\.|\w\.(?:com|nl|be|org|net|io|ru|to|me|ly|link|xyz|example)\b|\w(?:\[\.\]|\(\.\)|\[dot\]|\(dot\))\w)",
-    re.I,
-)
 REPEATED = re.compile(r"(.)\1{2,}")
 DOUBLED = re.compile(r"(.)\1+")
 
@@ -54,9 +52,7 @@ def fold_confusables(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Fold look-alike letters, lower-case, strip accents and squeeze letters repeated three times or more to two."""
-    decomposed = unicodedata.normalize("NFKD", fold_confusables(text).lower())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return REPEATED.sub(r"\1\1", plain)
+    return REPEATED.sub(r"\1\1", fold_text(fold_confusables(text)))
 
 
 POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
@@ -90,7 +86,7 @@ class Token:
     @classmethod
     def create(cls, text: str, lemma: str = "", like_url: bool = False) -> "Token":
         """Build a token with its normalised forms."""
-        return cls(normalise(text), _forms(text, lemma), like_url or bool(URL_LIKE.search(text)))
+        return cls(normalise(text), _forms(text, lemma), like_url or bool(URL.search(text)))
 
 
 @dataclass(frozen=True)
@@ -294,7 +290,8 @@ class SafetyMatcher:
         self.unsupported_guesses = frozenset().union(*(counter.intents for counter in self.counter_evidence))
         self.by_name = {category.name: category for category in self.categories}
         self.never_downgrade = frozenset(never_downgrade)
-        rules = [rule for group in (*self.categories, *self.counter_evidence) for rule in group.rules]
+        groups: tuple[Category | CounterEvidence, ...] = (*self.categories, *self.counter_evidence)
+        rules = [rule for group in groups for rule in group.rules]
         entries = [entry for rule in rules for entry in rule.phrases()]
         self.index = TermIndex(term for phrase, _ in entries for term in phrase)
         self.by_first: dict[Term, list[tuple[Phrase, Key]]] = defaultdict(list)
@@ -342,7 +339,7 @@ class SafetyMatcher:
         ]
         joined = [
             frozenset(t for t in self.index.terms_for(a.text + b.text, False) if t.kind in ("word", "prefix"))
-            for a, b in zip(tokens, tokens[1:])
+            for a, b in zip(tokens, tokens[1:], strict=False)
         ] + [frozenset()]
         found: dict[Key, list[int]] = defaultdict(list)
         for start in range(len(tokens)):

@@ -17,11 +17,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.counsellor.app import BASE as COUNSELLOR, POLICY as COUNSELLOR_POLICY, create_dashboard
+from bot.counsellor.app import BASE as COUNSELLOR
+from bot.counsellor.app import create_dashboard
 from bot.domain import button_payloads
+from bot.rate_limit import RateLimiter
 from bot.settings import rasa_urls, settings
 from bot.web.chat import ChatAPI, ChatError, ChatLimits, RasaServers
-from bot.web.rate_limit import RateLimiter
 from bot.web.secret import web_secret
 
 HERE = Path(__file__).resolve().parent
@@ -29,7 +30,7 @@ PAGES = {"/": HERE / "pages" / "index.html", "/en": HERE / "pages" / "en.html"}
 
 
 class SecurityHeaders:
-    """Add CSP and related headers to every response."""
+    """Add CSP and related headers to every response that does not carry its own (the dashboard sets its own)."""
 
     def __init__(self, app: ASGIApp, frame_ancestors: list[str]) -> None:
         self.app = app
@@ -48,11 +49,10 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
+                present = {name.lower() for name, _ in headers}
                 is_asset = scope["path"].startswith("/static/") or scope["path"] == "/widget.js"
                 policy = self.page_policy if scope["path"] in PAGES else "default-src 'none'; frame-ancestors 'none'"
-                private = scope["path"].startswith(("/api/", COUNSELLOR))
-                if scope["path"].startswith(COUNSELLOR):
-                    policy = COUNSELLOR_POLICY
+                private = scope["path"].startswith("/api/")
                 for name, value in (
                     ("content-security-policy", policy),
                     ("x-content-type-options", "nosniff"),
@@ -61,7 +61,8 @@ class SecurityHeaders:
                     ("cross-origin-resource-policy", "cross-origin" if is_asset else "same-origin"),
                     ("cache-control", "no-store" if private else "public, max-age=300"),
                 ):
-                    headers.append((name.encode(), value.encode()))
+                    if name.encode() not in present:
+                        headers.append((name.encode(), value.encode()))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -15,9 +15,9 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from bot.rate_limit import RateLimiter, client_key
 from bot.web.conversation_ids import ConversationIds
 from bot.web.links import links_in
-from bot.web.rate_limit import RateLimiter, client_key
 
 PAYLOAD = re.compile(r"^/[a-z_]{1,40}$")
 # Failures after which a message was certainly not handled, so another Rasa server may take it

@@ -9,6 +9,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bot.settings import PROJECT_ROOT, settings
 
+pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.model]
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
 EXIT_URL = settings()["web"]["exit_url"]

@@ -8,18 +8,17 @@ import sys
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from argon2 import Type
 from argon2.profiles import RFC_9106_LOW_MEMORY
-import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from bot.cli import main
 from bot.counsellor import accounts
-from bot.counsellor.models import AuditEntry, LoginFailure, Session
-from bot.settings import settings
+from bot.settings import PROJECT_ROOT, settings
+from bot.store.models import AuditEntry, LoginFailure, Session
 from bot.web.app import create_app
-from tests.conftest import PROJECT_ROOT
-from tests.counsellor.conftest import PASSWORD, csrf_token, log_in
+from tests.support.counsellor import PASSWORD, csrf_token, log_in
 
 LOGIN = settings()["counsellor"]["login"]
 REAL_HASHER = accounts.HASHER  # taken before the quick_hashes fixture replaces it

@@ -17,11 +17,13 @@ from playwright.sync_api import Page, expect, sync_playwright
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from bot.counsellor import review
-from bot.counsellor.database import Database
-from bot.counsellor.models import Account
-from bot.counsellor.transcripts import conversation_key
 from bot.settings import PROJECT_ROOT, settings
+from bot.store.database import Database
+from bot.store.models import Account
+from bot.store.transcripts import conversation_key
 from tests.browser.test_widget import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_chat, send
+
+pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.model]
 
 NONSENSE = "blorp snarf quux wibble"
 

@@ -12,11 +12,11 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.exc import IntegrityError
 
 from bot.counsellor import accounts
-from bot.counsellor.database import VERSION_TABLE, Database, downgrade, upgrade
-from bot.counsellor.models import Account, Base, Session, Tag
 from bot.counsellor.sessions import SessionPolicy
-from bot.counsellor.transcripts import EVENTS
-from tests.counsellor.conftest import PASSWORD
+from bot.store.database import VERSION_TABLE, Database, downgrade, upgrade
+from bot.store.events import EVENTS
+from bot.store.models import Account, Base, Session, Tag
+from tests.support.counsellor import PASSWORD
 
 TABLES = set(Base.metadata.tables)
 

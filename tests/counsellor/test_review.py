@@ -16,16 +16,17 @@ from starlette.testclient import TestClient
 
 from bot.cli import main
 from bot.counsellor import charts, review
-from bot.counsellor.database import Database, upgrade
 from bot.counsellor.export import example_text, to_nlu_yaml
-from bot.counsellor.models import AuditEntry, Correction, Note, Review, Tag
 from bot.counsellor.overview import overview
-from bot.counsellor.transcripts import EVENTS, SummaryCache, conversation_key
-from bot.privacy.retention import purge
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
 from bot.settings import settings
+from bot.store.database import Database, upgrade
+from bot.store.deletion import purge
+from bot.store.events import EVENTS
+from bot.store.models import AuditEntry, Correction, Note, Review, Tag
+from bot.store.transcripts import SummaryCache, conversation_key
 from bot.web.app import create_app
-from tests.counsellor.conftest import CONVERSATIONS, NOW, csrf_token, save
+from tests.support.counsellor import CONVERSATIONS, NOW, csrf_token, save
 
 ZONE = ZoneInfo(settings()["counsellor"]["timezone"])
 CRISIS, FALLBACK, MATERIAL = (conversation_key(sender) for sender in ("crisis-nl", "fallback-en", "material-nl"))

@@ -1,4 +1,4 @@
-"""Conversations read from Rasa's events table: summaries for the list, turns for the transcript."""
+"""Conversations read from Rasa's events table for the dashboard: summaries for the list, turns for the transcript."""
 
 from __future__ import annotations
 
@@ -6,30 +6,17 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-# The shape of Rasa's SQLTrackerStore.SQLEvent table (a test checks it against Rasa's own),
-# declared here so that the web tier does not load Rasa to read it.
-EVENTS = sa.Table(
-    "events", sa.MetaData(),
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("type_name", sa.String(255), nullable=False),
-    sa.Column("timestamp", sa.Float),
-    sa.Column("intent_name", sa.String(255)),
-    sa.Column("action_name", sa.String(255)),
-    sa.Column("data", sa.Text),
-)
-# Safety categories (intents set by the safety guard or the classifier), most urgent first.
-FLAGS = ("danger_now", "crisis", "child_victim", "share_material", "seek_material")
+from bot.constants import DEFAULT_LANGUAGE, LANGUAGE_SLOT, SAFETY_INTENTS
+from bot.store.events import EVENTS, events_table_exists
+
 SIGNPOST_PREFIX = "utter_signpost_"
 FALLBACK_ACTION = "utter_fallback"
 HELPLINE_SLOTS = ("hl1_name", "hl2_name")
-LANGUAGE_SLOT = "language"
-DEFAULT_LANGUAGE = "nl"  # the variations without a language condition are the Dutch ones
 KEY_CHARS = 24
 
 
@@ -74,7 +61,7 @@ class Summary:
     @property
     def category(self) -> str:
         """Return the most urgent flag, else "signposted", "facts" or "other"."""
-        for flag in FLAGS:
+        for flag in SAFETY_INTENTS:
             if flag in self.flags:
                 return flag
         if self.signposts:
@@ -87,7 +74,7 @@ class Summary:
         self.last = max(self.last, row.timestamp)
         if row.type_name == "user":
             self.messages += 1
-            if row.intent_name in FLAGS:
+            if row.intent_name in SAFETY_INTENTS:
                 self.flags.add(row.intent_name)
             if row.intent_name:
                 self.intents.add(row.intent_name)
@@ -108,11 +95,6 @@ def _append_new(values: list[str], value: str) -> None:
     """Append a value unless it is there already (keeps the order they were first shown)."""
     if value not in values:
         values.append(value)
-
-
-def events_table_exists(connection: Connection) -> bool:
-    """Tell whether Rasa has created its events table yet."""
-    return sa.inspect(connection).has_table(EVENTS.name)
 
 
 def _summary_rows(connection: Connection, senders: list[str]) -> Iterator[Any]:
@@ -231,7 +213,3 @@ def user_turn(connection: Connection, sender_id: str, event_id: int) -> Optional
     ).first()
     return _turn(row.id, json.loads(row.data)) if row else None
 
-
-def delete_events(connection: Connection, sender_ids: Iterable[str]) -> int:
-    """Delete the conversations' events from the tracker store; return how many rows went."""
-    return connection.execute(EVENTS.delete().where(EVENTS.c.sender_id.in_(list(sender_ids)))).rowcount

@@ -1,6 +1,6 @@
 """Split the source articles into numbered sentences, the units that fact cards cover.
 
-`python tests/article_text.py` prints every article's sentences with their numbers.
+`python -m tests.support.article_text [folder]` prints every article's sentences with their numbers.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import re
 import sys
 from pathlib import Path
 
-SHARED_SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+from bot.settings import project_path, settings
+
 DATE_LINE = re.compile(r"^\s*date\s+\S+\s*")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”']?\s+(?=[\"“‘']?[A-Z0-9À-Ý])")
 
@@ -30,8 +31,8 @@ def is_heading(sentence: str) -> bool:
     return not re.search(r"[.!?][\"”']?$", sentence) and len(sentence.split()) <= 12
 
 
-def main(folder: Path = SHARED_SEEDS) -> None:
-    """Print the numbered sentences of every article."""
+def main(folder: Path) -> None:
+    """Print the numbered sentences of every article in `folder`."""
     for path in sorted(folder.glob("*.txt")):
         print(f"== {path.stem}")
         for number, sentence in enumerate(article_sentences(path)):
@@ -39,4 +40,4 @@ def main(folder: Path = SHARED_SEEDS) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED_SEEDS)
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else project_path(settings()["evaluation"]["shared_eval"]).parent / "seeds")

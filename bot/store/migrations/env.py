@@ -1,18 +1,21 @@
-"""Alembic environment: migrate the dashboard's tables only, never Rasa's."""
+"""Alembic environment: migrate the project's own tables only, never Rasa's."""
 
 from __future__ import annotations
+
+from typing import Any, Optional
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.counsellor.database import VERSION_TABLE, database_url, make_engine
-from bot.counsellor.models import Base
+from bot.store.database import VERSION_TABLE, make_engine
+from bot.store.location import database_url
+from bot.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
 
 
-def include_name(name: str, type_: str, parent_names: dict) -> bool:
+def include_name(name: Optional[str], type_: Any, parent_names: Any) -> bool:
     """Leave Rasa's tables (events) out of autogenerate's comparison."""
     return type_ != "table" or name in target_metadata.tables
 

@@ -1,4 +1,4 @@
-"""The dashboard's database: engine, ORM sessions and Alembic migrations."""
+"""The database of the tracker store and the project's own tables: engine, ORM sessions and Alembic migrations."""
 
 from __future__ import annotations
 
@@ -12,16 +12,10 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.location import database_url
+
 HERE = Path(__file__).resolve().parent
 VERSION_TABLE = "counsellor_alembic_version"  # not Alembic's default name: the database is shared with Rasa
-
-
-def database_url(endpoints_file: Optional[str] = None) -> str:
-    """Return the URL of the tracker store's database, which holds the dashboard's tables too."""
-    # Imported here: reading the endpoints file needs Rasa, which the web tier loads only once the dashboard is used.
-    from bot.privacy.retention import tracker_store_url
-
-    return tracker_store_url(endpoints_file)
 
 
 def make_engine(url: str) -> Engine:
@@ -66,15 +60,19 @@ class Database:
         """Return the engine, creating it on first use."""
         if self._engine is None:
             self._engine = make_engine(self._url or database_url(self._endpoints_file))
-            self._sessions = sessionmaker(self._engine, future=True, expire_on_commit=False)
         return self._engine
+
+    def _session_factory(self) -> sessionmaker:
+        """Return the session factory over the engine, creating both on first use."""
+        if self._sessions is None:
+            self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        return self._sessions
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """Yield an ORM session that commits at the end of the block, or rolls back on error."""
-        self.engine
-        assert self._sessions is not None
-        with self._sessions() as session, session.begin():
+        sessions = self._session_factory()
+        with sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

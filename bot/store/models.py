@@ -1,8 +1,9 @@
-"""The dashboard's own tables (SQLAlchemy); Rasa's events table is not among them."""
+"""The project's own tables (SQLAlchemy, migrated by Alembic); Rasa's events table is not among them."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import declarative_base, relationship
@@ -14,7 +15,7 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-Base = declarative_base(metadata=sa.MetaData(naming_convention=NAMING))
+Base: Any = declarative_base(metadata=sa.MetaData(naming_convention=NAMING))  # untyped in SQLAlchemy 1.4
 ROLES = ("counsellor", "admin")
 CONVERSATION_ID = sa.String(255)  # Rasa's events.sender_id
 
@@ -122,3 +123,7 @@ class AuditEntry(Base):
     username = sa.Column(sa.String(64), nullable=False)
     action = sa.Column(sa.String(40), nullable=False, index=True)
     target = sa.Column(sa.String(255))
+
+
+# Every table that keeps rows about a conversation: deleted with it (bot/store/deletion.py).
+CONVERSATION_TABLES = tuple(table for table in Base.metadata.sorted_tables if "conversation_id" in table.c)

@@ -45,7 +45,7 @@ class Measured:
 
 def held_out_questions() -> dict[str, Any]:
     """Read the held-out question set named in settings.yml."""
-    path = project_path(settings()["knowledge"]["search"]["questions"])
+    path = project_path(settings()["evaluation"]["knowledge_questions"])
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

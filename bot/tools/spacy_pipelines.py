@@ -11,6 +11,7 @@ from pathlib import Path
 
 import spacy
 
+from bot.constants import LANGUAGES
 from bot.settings import project_path, settings
 
 
@@ -27,7 +28,6 @@ def build_pipeline(language: str, target: Path) -> Path:
 
 
 def build_all() -> list[Path]:
-    """Build every pipeline named in the settings."""
-    config = settings()["spacy"]
-    directory = project_path(config["directory"])
-    return [build_pipeline(lang, directory / lang) for lang in config["languages"]]
+    """Build a pipeline for each of the bot's languages, in the settings' spaCy directory."""
+    directory = project_path(settings()["spacy"]["directory"])
+    return [build_pipeline(lang, directory / lang) for lang in LANGUAGES]

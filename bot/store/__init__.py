@@ -1,0 +1,1 @@
+"""The storage layer: where conversations are stored, Rasa's events table, the project's own tables, reads and deletion."""

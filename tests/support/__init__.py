@@ -1,0 +1,1 @@
+"""Helpers the tests share (imported by tests and conftest files; no fixtures here)."""
