@@ -40,7 +40,7 @@ from bot.settings import project_path, rasa_urls, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONVERSATIONS = ROOT / "bench" / "conversations.yml"
-PROCESS_MARKERS = {"rasa": "rasa run", "actions": "bot.action_server", "web": "uvicorn"}
+PROCESS_MARKERS = {"rasa": "bot.rasa_main run", "actions": "bot.action_server", "web": "uvicorn"}
 
 
 @dataclass

@@ -60,6 +60,7 @@ class Tally:
     malformed_sent: int = 0
     malformed_server_errors: int = 0
     faults: list[str] = field(default_factory=list)
+    lost_turns: list[str] = field(default_factory=list)  # when, why, and which of the bench's scripted turns
     turns_by_conversation: Counter = field(default_factory=Counter)
 
 
@@ -69,8 +70,8 @@ async def say(client: httpx.AsyncClient, base: str, conversation: str, text: str
         response = await client.post(f"{base}/api/conversations/{conversation}/messages", json={"text": text})
     except httpx.HTTPError as error:
         return type(error).__name__
-    if response.status_code == 200 and response.json().get("replies"):
-        return None
+    if response.status_code == 200:
+        return None if response.json().get("replies") else "empty reply"
     return f"http {response.status_code}"
 
 
@@ -106,6 +107,8 @@ async def person(tally: Tally, base: str, deadline: float, seed: int, conversati
                     error = await say(client, base, conversation, text)
                 tally.answered += error is None
                 tally.lost += error is not None
+                if error:
+                    tally.lost_turns.append(f"{time.strftime('%H:%M:%S')} {error}: {text[:40]!r}")
                 await asyncio.sleep(rng.uniform(0.2, 1.0))
 
 
@@ -188,7 +191,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "first_try_errors": dict(tally.first_try_errors),
         "malformed_sent": tally.malformed_sent, "malformed_server_errors": tally.malformed_server_errors,
         "malformed_payloads_stored": payloads_stored,
-        "faults": tally.faults, "peak_rss_mb_per_process": watch.peaks_per_process(),
+        "faults": tally.faults, "lost_turns": tally.lost_turns, "peak_rss_mb_per_process": watch.peaks_per_process(),
     }
     for key, value in report.items():
         print(f"{key:28} {value}")

@@ -26,10 +26,10 @@ def web_api(servers: dict) -> str:
 
 
 def rasa_process(port: int) -> psutil.Process:
-    """Return the `rasa run` process listening on `port`."""
+    """Return the Rasa server process (`python -m bot.rasa_main run`) listening on `port`."""
     for process in psutil.process_iter(["cmdline"]):
         cmdline = process.info["cmdline"] or []
-        if "run" in cmdline and "--port" in cmdline and cmdline[cmdline.index("--port") + 1] == str(port) and any("rasa" in part for part in cmdline[:2]):
+        if "run" in cmdline and "--port" in cmdline and cmdline[cmdline.index("--port") + 1] == str(port) and "bot.rasa_main" in cmdline:
             return process
     raise LookupError(f"no Rasa server on port {port}")
 
