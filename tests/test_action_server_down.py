@@ -29,6 +29,10 @@ CONVERSATIONS = [
     ("en", ["i have the urge to search again right now", "/moment_contact", "what now"], ["Stop it Now"]),
     ("nl", ["wat is webcammisbruik", "hoe oud zijn de kinderen"], []),
     ("en", ["what do these shows cost", "how many were arrested in the philippines last year"], []),
+    # an unclear message runs an action first: without it the fallback answers once, and the conversation goes on
+    ("nl", ["hallo", "wat kost zo'n show eigenlijk", "wie zijn die kijkers dan", "is alleen kijken strafbaar", "doei"], []),
+    ("en", ["hi, i have a question", "what is live streamed abuse", "how do police find them", "bye"], []),
+    ("nl", ["ik kijk dingen met kinderen", "ok", "ja", "nee"], ["Stop it Now"]),
 ]
 
 
@@ -79,6 +83,7 @@ def test_every_reply_is_whole_with_the_action_server_down(rasa_without_actions, 
         response.raise_for_status()
         texts = [reply["text"] for reply in response.json() if "text" in reply]
         assert texts, f"no reply to {turn!r}"
+        assert len(texts) == len(set(texts)), f"a reply repeated for {turn!r}: {texts}"
         for text in texts:
             assert not BROKEN.search(text), f"{turn!r}: {text}"
             assert reply_language(text) in (language, "?"), f"{turn!r}: {text}"
