@@ -79,13 +79,22 @@ class Result:
         }
 
 
+def project_processes() -> Iterator[tuple[psutil.Process, str]]:
+    """Yield this checkout's processes (working directory the project root) with their command lines.
+
+    Other checkouts on the same machine run the same commands; they are left alone.
+    """
+    for process in psutil.process_iter(["cmdline", "cwd"]):
+        if process.info["cwd"] == str(ROOT) and process.pid != os.getpid():
+            yield process, " ".join(process.info["cmdline"] or [])
+
+
 def server_processes() -> dict[str, list[psutil.Process]]:
-    """Find the running server processes by their command lines."""
+    """Find this checkout's running server processes by their command lines."""
     found: dict[str, list[psutil.Process]] = {name: [] for name in PROCESS_MARKERS}
-    for process in psutil.process_iter(["cmdline"]):
-        command = " ".join(process.info["cmdline"] or [])
+    for process, command in project_processes():
         for name, marker in PROCESS_MARKERS.items():
-            if marker in command and "bench/load.py" not in command:
+            if marker in command and "bench/" not in command:
                 found[name].append(process)
     return found
 

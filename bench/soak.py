@@ -25,11 +25,17 @@ from pathlib import Path
 from typing import Optional
 
 import httpx
-import psutil
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import DEFAULT_CONVERSATIONS, ProcessWatch, load_conversations, started_servers, write_report  # noqa: E402
+from load import (  # noqa: E402
+    DEFAULT_CONVERSATIONS,
+    ProcessWatch,
+    load_conversations,
+    project_processes,
+    started_servers,
+    write_report,
+)
 
 from bot.settings import settings  # noqa: E402
 from bot.store.location import database_url  # noqa: E402
@@ -125,10 +131,9 @@ async def send_malformed(tally: Tally, client: httpx.AsyncClient, base: str, con
 
 
 def kill_one(marker: str) -> Optional[int]:
-    """Kill the first process whose command line contains `marker`; return its pid."""
-    for process in psutil.process_iter(["cmdline"]):
-        command = " ".join(process.info["cmdline"] or [])
-        if marker in command and "soak.py" not in command and "supervisord" not in command:
+    """Kill the first of this checkout's processes whose command line contains `marker`; return its pid."""
+    for process, command in project_processes():
+        if marker in command and "bench/" not in command and "supervisord" not in command:
             process.kill()
             return process.pid
     return None
