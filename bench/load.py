@@ -84,9 +84,12 @@ def project_processes() -> Iterator[tuple[psutil.Process, str]]:
 
     Other checkouts on the same machine run the same commands; they are left alone.
     """
-    for process in psutil.process_iter(["cmdline", "cwd"]):
-        if process.info["cwd"] == str(ROOT) and process.pid != os.getpid():
-            yield process, " ".join(process.info["cmdline"] or [])
+    for process in psutil.process_iter():
+        try:
+            if process.pid != os.getpid() and process.cwd() == str(ROOT):
+                yield process, " ".join(process.cmdline())
+        except (psutil.Error, OSError):  # gone meanwhile, or not ours to read
+            continue
 
 
 def server_processes() -> dict[str, list[psutil.Process]]:
