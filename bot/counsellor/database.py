@@ -12,15 +12,14 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.privacy.store_url import tracker_store_url
+
 HERE = Path(__file__).resolve().parent
 VERSION_TABLE = "counsellor_alembic_version"  # not Alembic's default name: the database is shared with Rasa
 
 
 def database_url(endpoints_file: Optional[str] = None) -> str:
     """Return the URL of the tracker store's database, which holds the dashboard's tables too."""
-    # Imported here: reading the endpoints file needs Rasa, which the web tier loads only once the dashboard is used.
-    from bot.privacy.retention import tracker_store_url
-
     return tracker_store_url(endpoints_file)
 
 

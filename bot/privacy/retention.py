@@ -7,10 +7,12 @@ from typing import Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.core.utils import AvailableEndpoints
 
 from bot.counsellor.review import forget
-from bot.settings import project_path, settings
+from bot.privacy.store_url import tracker_store_url
+from bot.settings import settings
+
+__all__ = ["purge", "retention_days", "tracker_store_url"]
 
 SECONDS_PER_DAY = 24 * 60 * 60
 
@@ -18,22 +20,6 @@ SECONDS_PER_DAY = 24 * 60 * 60
 def retention_days() -> int:
     """Return the configured retention period in days."""
     return int(settings()["privacy"]["retention_days"])
-
-
-def tracker_store_url(endpoints_file: Optional[str] = None) -> str:
-    """Return the SQLAlchemy URL of the SQL tracker store in the endpoints file."""
-    path = project_path(endpoints_file or settings()["rasa"]["endpoints"])
-    store = AvailableEndpoints.read_endpoints(str(path)).tracker_store
-    if store is None:
-        raise ValueError(f"{path} configures no tracker store")
-    options = store.kwargs
-    db = options.get("db", "rasa.db")
-    if options.get("dialect", "sqlite") == "sqlite":
-        db = str(project_path(db))
-    return str(SQLTrackerStore.get_db_url(
-        options.get("dialect", "sqlite"), store.url, options.get("port"), db,
-        options.get("username"), options.get("password"), options.get("login_db"), options.get("query"),
-    ))
 
 
 def purge(days: Optional[int] = None, url: Optional[str] = None, now: Optional[float] = None) -> int:
