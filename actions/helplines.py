@@ -37,6 +37,7 @@ def card_slots(prefix: str, line: Helpline, moment: datetime, language: str) -> 
     status = line.status(moment)
     opens = format_opening(moment, status.opens_at, language) if status.opens_at else None
     return [
+        SlotSet(f"{prefix}_id", line.id),
         SlotSet(f"{prefix}_name", line.name),
         SlotSet(f"{prefix}_contact", line.contact()),
         SlotSet(f"{prefix}_status", status.kind),

@@ -45,6 +45,11 @@ class Helpline:
     schedule: Schedule
     languages: tuple[str, ...] = ()
     kind: str = "line"  # "line", or "self_help" for an online self-help module (no staff, no hours)
+    audience: tuple[tuple[str, str], ...] = ()  # (language, who the line is for), as in helplines.yml
+
+    def audience_in(self, language: str) -> Optional[str]:
+        """Return who the line is for, in `language`, if helplines.yml says."""
+        return dict(self.audience).get(language)
 
     def contact(self) -> str:
         """Return the language-neutral contact line: phones, chat, website."""
@@ -102,6 +107,7 @@ def helplines() -> dict[str, Helpline]:
             schedule=_schedule(entry, data["timezone"]),
             languages=tuple(entry.get("languages") or ()),
             kind=kind,
+            audience=tuple((entry.get("audience") or {}).items()),
         )
         for entry, kind in kinds
     }

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 import yaml
-from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
-from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH_STOP_WORDS
 
-from bot.constants import DEFAULT_LANGUAGE
+from bot.constants import DEFAULT_LANGUAGE, LANGUAGES
 
+METADATA_KEY = "language"  # the page language the web tier passes with each message (the widget's data-language)
 MARKERS_FILE = Path(__file__).with_name("language_markers.yml")
 WORD = re.compile(r"[a-zà-ÿ']+")
 
@@ -20,6 +19,10 @@ WORD = re.compile(r"[a-zà-ÿ']+")
 @lru_cache(maxsize=1)
 def _vocabularies() -> dict[str, frozenset[str]]:
     """Return the words that count for each language (ambiguous ones removed)."""
+    # Imported here: spaCy (and the TensorFlow it probes for) is not needed by the web tier, which only uses the names.
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+    from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH_STOP_WORDS
+
     markers = yaml.safe_load(MARKERS_FILE.read_text(encoding="utf-8"))
     dutch = set(DUTCH_STOP_WORDS) | set(markers["nl"])
     english = set(ENGLISH_STOP_WORDS) | set(markers["en"])
@@ -38,11 +41,20 @@ def detect_language(text: str) -> Optional[str]:
     return "nl" if dutch > english else "en"
 
 
-def conversation_language(texts_newest_first: Iterable[Optional[str]]) -> str:
-    """Return the language of the newest message that has one, Dutch by default."""
+def conversation_language(texts_newest_first: Iterable[Optional[str]], hint: Optional[str] = None) -> str:
+    """Return the language of the newest message that has one, else the page's `hint` ("nl"/"en"), else Dutch."""
     for text in texts_newest_first:
         if text and not text.startswith("/"):
             language = detect_language(text)
             if language:
                 return language
-    return DEFAULT_LANGUAGE
+    return hint if hint in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def page_language(metadata_newest_first: Iterable[Any]) -> Optional[str]:
+    """Return the language the chat's page gave with the newest message that carries one (message metadata)."""
+    for metadata in metadata_newest_first:
+        language = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
+        if language in LANGUAGES:
+            return language
+    return None

@@ -21,15 +21,17 @@ from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.shared.constants import RESPONSE_CONDITION
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.constants import LANGUAGE_SLOT
-from bot.language import conversation_language
+from bot.language import conversation_language, page_language
 from bot.settings import settings
 
 DEGRADED_SLOT = "degraded"  # set only here, to pick the stand-in variations
+WELCOMED_SLOT = "welcomed"  # set only here: the welcome was given in this session, so a second greeting is short
+WELCOME = "utter_greet"
 
 
 class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
@@ -48,6 +50,7 @@ class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
         """Fill the response for the language of the conversation."""
         filled_slots = tracker.current_slot_values()
         filled_slots[LANGUAGE_SLOT] = language_of(tracker)
+        filled_slots[WELCOMED_SLOT] = welcomed(tracker)
         return self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
 
     def _random_response_for(
@@ -95,6 +98,16 @@ def most_specific(variations: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]
 
 
 def language_of(tracker: DialogueStateTracker) -> str:
-    """Return the conversation's language from its user messages, newest first."""
-    texts = (event.text for event in reversed(tracker.events) if isinstance(event, UserUttered))
-    return conversation_language(texts)
+    """Return the conversation's language from its user messages, newest first; else the page's language."""
+    said = [event for event in reversed(tracker.events) if isinstance(event, UserUttered)]
+    return conversation_language((event.text for event in said), page_language(event.metadata for event in said))
+
+
+def welcomed(tracker: DialogueStateTracker) -> bool:
+    """Tell whether the welcome was already given since the session started (or the conversation restarted)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, (SessionStarted, Restarted)):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == WELCOME:
+            return True
+    return False

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.settings import project_path, settings
 from tests.support.rendering import make_tracker, project_domain, render_reply
@@ -19,12 +22,29 @@ def tracker_for():
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory):
-    """Run the action server, Rasa and the web tier once for all end-to-end tests."""
+    """Run the action server, Rasa and the web tier once for all end-to-end tests.
+
+    The browser tests open more chats a minute from one address than people do, so the servers get a copy of
+    the settings whose per-client limits are roomier; everything else is as configured.
+    """
     from bot.runner import running
 
+    config = copy.deepcopy(settings())
+    for limit in ("per_client", "new_conversations_per_client"):
+        config["web"]["rate_limit"][limit]["messages"] = 10_000
+    roomy = tmp_path_factory.mktemp("settings") / "settings.yml"
+    roomy.write_text(yaml.safe_dump(config), encoding="utf-8")
     log = tmp_path_factory.mktemp("logs") / "servers.log"
-    with log.open("w") as output, running(output) as urls:
-        yield {**urls, "log": log}
+    before = os.environ.get("BOT_SETTINGS")
+    os.environ["BOT_SETTINGS"] = str(roomy)  # read by the servers' processes; this one keeps its settings
+    try:
+        with log.open("w") as output, running(output) as urls:
+            yield {**urls, "log": log}
+    finally:
+        if before is None:
+            os.environ.pop("BOT_SETTINGS", None)
+        else:
+            os.environ["BOT_SETTINGS"] = before
 
 
 @pytest.fixture(scope="session")

@@ -179,3 +179,24 @@ def test_an_unclear_message_is_left_to_the_fact_search_otherwise(slots, ranking)
 
     messages, events = run(ActionResolveUnclear(), unclear("hmm", ranking, slots))
     assert messages == [] and events["followup_resolved"] is False
+
+
+def test_the_cards_name_their_lines_for_the_widget(tracker_for, evening, monkeypatch):
+    monkeypatch.setattr(ActionChooseHelplines, "clock", staticmethod(at(evening)))
+    _, slots = run(ActionChooseHelplines(), tracker_for("child_victim", "ik ben 14 en hij dreigt mijn fotos te delen"))
+    assert (slots["hl1_id"], slots["hl2_id"]) == ("kindertelefoon", "helpwanted")
+
+
+def test_without_words_that_show_a_language_the_page_language_counts():
+    from rasa_sdk import Tracker
+
+    from actions.conversation import language_of
+
+    def tracker(*events):
+        return Tracker("page", {}, {}, list(events), False, None, {}, "action_listen")
+
+    english_page = {"event": "user", "text": "/greet", "metadata": {"language": "en"}}
+    assert language_of(tracker(english_page)) == "en"
+    assert language_of(tracker(english_page, {"event": "user", "text": "ok", "metadata": {"language": "en"}})) == "en"
+    assert language_of(tracker(english_page, {"event": "user", "text": "ik wil stoppen", "metadata": {"language": "en"}})) == "nl"
+    assert language_of(tracker({"event": "user", "text": "/greet", "metadata": {"language": "de"}})) == "nl"

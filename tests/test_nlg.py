@@ -39,3 +39,53 @@ def test_the_route_variation_follows_the_language():
 
 def test_without_a_route_the_general_answer_is_given():
     assert reply("utter_followup_police", ["komt de politie erachter?"]).startswith("Deze chat is anoniem")
+
+
+def said(*turns):
+    """Return the generator's reply text for `turns` of (text, page language or None), newest last."""
+    import asyncio
+
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.nlg import LanguageAwareNLG
+    from tests.conftest import project_domain
+
+    def reply(response, extra_events=()):
+        events = [UserUttered(text, metadata={"language": page} if page else None) for text, page in turns] + list(extra_events)
+        tracker = DialogueStateTracker.from_events("page", events, slots=project_domain().slots)
+        return asyncio.run(LanguageAwareNLG(domain=project_domain()).generate(response, tracker, "rest"))["text"]
+
+    return reply
+
+
+def test_the_english_page_greets_in_english():
+    assert said(("/greet", "en"))("utter_greet").startswith("Hi, welcome")
+    assert said(("/greet", "nl"))("utter_greet").startswith("Hoi, welkom")
+    assert said(("/greet", None))("utter_greet").startswith("Hoi, welkom")  # no page language: Dutch, as before
+
+
+def test_the_page_language_holds_until_the_person_writes_another():
+    assert said(("/greet", "en"), ("ok", "en"))("utter_privacy").startswith("You stay anonymous")  # "ok" shows no language
+    assert said(("/greet", "en"), ("is het anoniem?", "en"))("utter_privacy").startswith("Je blijft anoniem")
+    assert said(("/greet", "nl"), ("is it anonymous?", "nl"))("utter_privacy").startswith("You stay anonymous")
+    assert said(("is het anoniem?", "en"), ("👍", "en"))("utter_privacy").startswith("Je blijft anoniem")  # the newest clear message
+
+
+def test_only_dutch_or_english_page_languages_count():
+    from bot.language import page_language
+
+    assert page_language([{"language": "fr"}, None, "en", {"language": "en"}]) == "en"
+    assert page_language([{}, {"language": 1}]) is None
+
+
+def test_a_second_greeting_is_short_and_a_new_session_is_welcomed_again():
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    reply = said(("/greet", "nl"), ("heyy", "nl"))
+    welcome = reply("utter_greet")
+    again = reply("utter_greet", [ActionExecuted("utter_greet")])
+    assert welcome.startswith("Hoi, welkom") and again.startswith("Hoi! Vertel gerust")
+    assert len(again.split()) <= 15 < len(welcome.split()) and "welkom" not in again
+    assert said(("hi", None))("utter_greet", [ActionExecuted("utter_greet")]).startswith("Hi! Tell me in your own words")
+    assert reply("utter_greet", [ActionExecuted("utter_greet"), SessionStarted()]).startswith("Hoi, welkom")

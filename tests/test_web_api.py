@@ -304,3 +304,102 @@ def test_twelve_hundred_malformed_requests_get_json_errors_and_reach_nothing():
             assert response.headers["content-type"].startswith("application/json") and "error" in response.json()
     assert all(400 <= status < 500 for status in statuses), sorted(set(statuses))
     assert len(SEEN) == before  # none of them reached Rasa, so none was stored
+
+
+def test_the_page_language_goes_to_rasa_as_metadata(client):
+    conversation = new_conversation(client)
+    assert client.post(f"/api/conversations/{conversation}/messages", json={"payload": "/greet", "language": "en"}).status_code == 200
+    assert SEEN[-1] == {"sender": conversation, "message": "/greet", "metadata": {"language": "en"}}
+    assert client.post(f"/api/conversations/{conversation}/messages", json={"text": "hoi", "language": "nl"}).status_code == 200
+    assert SEEN[-1]["metadata"] == {"language": "nl"}
+    assert client.post(f"/api/conversations/{conversation}/messages", json={"text": "hoi"}).status_code == 200
+    assert "metadata" not in SEEN[-1]  # no language given: none passed on
+
+
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"text": "hoi", "language": "fr"}, "invalid_language"),
+        ({"text": "hoi", "language": "EN"}, "invalid_language"),
+        ({"text": "hoi", "language": None}, "invalid_language"),
+        ({"text": "hoi", "language": ["en"]}, "invalid_language"),
+        ({"payload": "/greet", "language": {"x": 1}}, "invalid_language"),
+        ({"language": "en"}, "invalid_body"),
+        ({"text": "hoi", "payload": "/greet", "language": "en"}, "invalid_body"),
+        ({"text": "hoi", "language": "en", "metadata": {"language": "en"}}, "invalid_body"),
+    ],
+)
+def test_only_dutch_or_english_is_accepted_as_the_page_language(client, body, code):
+    conversation = new_conversation(client)
+    before = len(SEEN)
+    response = client.post(f"/api/conversations/{conversation}/messages", json=body)
+    assert response.status_code == 422 and response.json()["error"]["code"] == code
+    assert len(SEEN) == before  # nothing reached Rasa
+
+
+CARD = {"helpline_card": {"line": "kindertelefoon", "language": "nl", "status": "closed", "status_text": "Nu gesloten · weer open om 11:00"}}
+
+
+def rasa_with(*messages):
+    """Return a transport that answers every message with these REST channel messages."""
+    return httpx.MockTransport(lambda request: httpx.Response(200, json=list(messages)))
+
+
+def ask(transport, body=None):
+    """Send one message through a web tier whose Rasa answers through `transport`; return the replies."""
+    with TestClient(create_app(copy.deepcopy(settings()), rasa_transport=transport)) as client:
+        conversation = new_conversation(client)
+        response = client.post(f"/api/conversations/{conversation}/messages", json=body or {"text": "hoi"})
+    assert response.status_code == 200
+    return response.json()["replies"]
+
+
+def test_a_help_line_card_payload_becomes_a_card_with_the_lines_own_actions():
+    replies = ask(rasa_with({"text": "De Kindertelefoon: ☎ 0800-0432 · chat · kindertelefoon.nl. Nu gesloten; weer open om 11:00."},
+                            {"custom": CARD}))
+    assert len(replies) == 1
+    card = replies[0]["card"]
+    assert card["name"] == "De Kindertelefoon" and card["status"] == "closed" and card["status_text"].startswith("Nu gesloten")
+    assert card["actions"] == [{"kind": "call", "href": "tel:+318000432", "text": "0800-0432"},
+                               {"kind": "chat", "href": "https://www.kindertelefoon.nl", "text": "kindertelefoon.nl"}]
+    assert card["audience"].startswith("Voor kinderen en jongeren") and card["free"] is True and card["anonymous"] == "yes"
+    assert replies[0]["links"]  # the text keeps its links for any other use
+
+
+def test_the_first_phone_is_the_main_action_and_the_others_are_behind_more():
+    card = ask(rasa_with({"text": "113"}, {"custom": {"helpline_card": {**CARD["helpline_card"], "line": "zelfmoordpreventie_113", "status": "always"}}}))[0]["card"]
+    assert [action["href"] for action in card["actions"]] == ["tel:113", "https://www.113.nl"]
+    assert [action["href"] for action in card["more"]] == ["tel:+318000113"]
+
+
+@pytest.mark.parametrize(
+    "custom",
+    [
+        {"helpline_card": {**CARD["helpline_card"], "line": "evil_line"}},
+        {"helpline_card": {**CARD["helpline_card"], "status": "sometimes"}},
+        {"helpline_card": {**CARD["helpline_card"], "language": "fr"}},
+        {"helpline_card": {**CARD["helpline_card"], "status_text": ""}},
+        {"helpline_card": {**CARD["helpline_card"], "status_text": "x" * 500}},
+        {"helpline_card": {**CARD["helpline_card"], "line": ["kindertelefoon"]}},
+        {"helpline_card": "kindertelefoon"},
+        {"something_else": 1},
+        "helpline_card",
+    ],
+)
+def test_a_bad_card_payload_is_dropped(custom):
+    replies = ask(rasa_with({"text": "Hoi"}, {"custom": custom}))
+    assert replies == [{"text": "Hoi", "links": [], "buttons": []}]
+
+
+def test_a_card_payload_takes_no_link_from_the_payload_and_needs_a_text_before_it():
+    injected = {"helpline_card": {**CARD["helpline_card"], "href": "javascript:alert(1)", "actions": [{"href": "https://evil.example"}]}}
+    card = ask(rasa_with({"text": "x"}, {"custom": injected}))[0]["card"]
+    assert all(action["href"].startswith(("tel:", "https://www.kindertelefoon.nl")) for action in card["actions"] + card["more"])
+    assert ask(rasa_with({"custom": CARD}, {"text": "Hoi"})) == [{"text": "Hoi", "links": [], "buttons": []}]
+
+
+def test_the_widget_settings_link_the_emergency_numbers_of_the_error_message(client):
+    config = client.get("/api/widget").json()
+    for language in ("nl", "en"):
+        hrefs = [link["href"] for link in config["error_links"][language]]
+        assert hrefs == ["tel:113", "tel:112"], language

@@ -22,7 +22,10 @@ from bot.counsellor.app import create_dashboard
 from bot.domain import button_payloads
 from bot.rate_limit import RateLimiter
 from bot.settings import rasa_urls, settings
+from bot.store.database import Database
 from bot.web.chat import ChatAPI, ChatError, ChatLimits, RasaServers
+from bot.web.erase import EraseAPI
+from bot.web.links import links_in
 from bot.web.secret import web_secret
 
 HERE = Path(__file__).resolve().parent
@@ -68,8 +71,12 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional[httpx.AsyncBaseTransport] = None) -> Starlette:
-    """Build the web tier from the settings (tests pass a transport that stands in for Rasa)."""
+def create_app(
+    config: Optional[dict[str, Any]] = None,
+    rasa_transport: Optional[httpx.AsyncBaseTransport] = None,
+    database: Optional[Database] = None,
+) -> Starlette:
+    """Build the web tier from the settings (tests pass a transport that stands in for Rasa, and a database)."""
     config = config or settings()
     web, rasa = config["web"], config["rasa"]
     key = web_secret(web["id_secret_env"], web["id_secret_file"])
@@ -83,17 +90,24 @@ def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional
     )
     servers = RasaServers([f"{url}/webhooks/rest/webhook" for url in rasa_urls(rasa)], rasa["routing"], web["failover_retry_seconds"])
     chat = ChatAPI(web, servers, key, set(button_payloads()) | set(web["widget_payloads"]), limits)
+    database = database or Database(endpoints_file=rasa["endpoints"])  # the tracker store's, shared with the dashboard
+    eraser = EraseAPI(chat, database)
+    labels = yaml.safe_load((HERE / "widget_text.yml").read_text(encoding="utf-8"))
     widget_config = {
         "exit_url": web["exit_url"],
         "max_message_chars": web["max_message_chars"],
-        "text": yaml.safe_load((HERE / "widget_text.yml").read_text(encoding="utf-8")),
+        "text": labels,
+        "error_links": {language: links_in(text["error"]) for language, text in labels.items()},  # 113 and 112 as tel: links
     }
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with httpx.AsyncClient(timeout=web["rasa_timeout_seconds"], transport=rasa_transport) as client:
             chat.http = client
-            yield
+            try:
+                yield
+            finally:
+                database.dispose()
 
     async def page(request: Request) -> Response:
         return FileResponse(PAGES[request.url.path], media_type="text/html; charset=utf-8")
@@ -121,13 +135,14 @@ def create_app(config: Optional[dict[str, Any]] = None, rasa_transport: Optional
             Route("/widget.js", widget_script),
             Route("/api/widget", widget_settings),
             Route("/api/conversations", chat.create_conversation, methods=["POST"]),
+            Route("/api/conversations/{conversation_id}", eraser.delete_conversation, methods=["DELETE"]),
             Route("/api/conversations/{conversation_id}/messages", chat.post_message, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-            Mount(COUNSELLOR, app=create_dashboard(config, key)),
+            Mount(COUNSELLOR, app=create_dashboard(config, key, database)),
         ],
         middleware=[
             Middleware(SecurityHeaders, frame_ancestors=web["frame_ancestors"]),
-            Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"]),
+            Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type"]),
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
         lifespan=lifespan,

@@ -15,7 +15,10 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from bot.constants import LANGUAGES
+from bot.language import METADATA_KEY
 from bot.rate_limit import RateLimiter, client_key
+from bot.web.cards import card_from
 from bot.web.conversation_ids import ConversationIds
 from bot.web.links import links_in
 
@@ -126,6 +129,14 @@ class RasaServers:
         self._down_until.pop(webhook, None)
 
 
+@dataclass(frozen=True)
+class Message:
+    """A checked message: typed text or a button payload, and the language of the page it came from."""
+
+    text: str
+    language: Optional[str] = None
+
+
 @dataclass
 class ChatLimits:
     """The rate limiters of the chat API."""
@@ -167,8 +178,8 @@ class ChatAPI:
         except ChatError as error:
             return error.response()
 
-    async def _read_message(self, request: Request) -> str:
-        """Return the message text or button payload from a JSON body, or raise ChatError."""
+    async def _read_message(self, request: Request) -> Message:
+        """Return the message text or button payload, and the page's language if given, from a JSON body, or raise ChatError."""
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise ChatError(415, "unsupported_media_type", "Send JSON (Content-Type: application/json).")
         body = await read_limited(request, self.config["max_body_bytes"])
@@ -176,23 +187,29 @@ class ChatAPI:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise ChatError(400, "invalid_json", "The body is not valid JSON.") from None
-        if not isinstance(data, dict) or set(data) - {"text", "payload"} or len(data) != 1:
-            raise ChatError(422, "invalid_body", 'Send {"text": "..."} or {"payload": "/..."}.')
+        if not isinstance(data, dict) or set(data) - {"text", "payload", "language"} or len(set(data) & {"text", "payload"}) != 1:
+            raise ChatError(422, "invalid_body", 'Send {"text": "..."} or {"payload": "/..."}, optionally with "language": "nl" or "en".')
+        language = data.get("language")
+        if "language" in data and language not in LANGUAGES:
+            raise ChatError(422, "invalid_language", 'The language is "nl" or "en".')
         if "payload" in data:
             payload = data["payload"]
             if not isinstance(payload, str) or not PAYLOAD.match(payload) or payload not in self.payloads:
                 raise ChatError(422, "invalid_payload", "Unknown button.")
-            return payload
+            return Message(payload, language)
         if not isinstance(data["text"], str):
             raise ChatError(422, "invalid_text", "The text must be a string.")
-        return clean_text(data["text"], self.config["max_message_chars"])
+        return Message(clean_text(data["text"], self.config["max_message_chars"]), language)
 
-    async def _ask_rasa(self, conversation_id: str, message: str) -> list[dict[str, Any]]:
+    async def _ask_rasa(self, conversation_id: str, message: Message) -> list[dict[str, Any]]:
         """Forward the message to Rasa and return the replies in the widget's shape."""
         assert self.http is not None
+        body: dict[str, Any] = {"sender": conversation_id, "message": message.text}
+        if message.language:
+            body["metadata"] = {METADATA_KEY: message.language}  # the bot's hint while the text gives no language
         for webhook in self.servers.candidates(conversation_id):
             try:
-                response = await self.http.post(webhook, json={"sender": conversation_id, "message": message})
+                response = await self.http.post(webhook, json=body)
             except NOT_DELIVERED:
                 self.servers.mark_down(webhook)  # the message did not get through: the next server takes it
                 continue
@@ -204,8 +221,22 @@ class ChatAPI:
                 messages = response.json()
             except (httpx.HTTPError, ValueError):
                 break
-            return [self._reply(m) for m in messages if isinstance(m, dict) and isinstance(m.get("text"), str)]
+            return self._replies(messages if isinstance(messages, list) else [])
         raise ChatError(502, "bot_unavailable", "The chatbot cannot answer right now.")
+
+    def _replies(self, messages: list[Any]) -> list[dict[str, Any]]:
+        """Return the text replies in the widget's shape; a help line card payload joins the text sent just before it."""
+        replies: list[dict[str, Any]] = []
+        for message in messages:
+            if not isinstance(message, dict):
+                continue
+            if isinstance(message.get("text"), str):
+                replies.append(self._reply(message))
+                continue
+            card = card_from(message.get("custom"))
+            if card and replies and "card" not in replies[-1]:
+                replies[-1]["card"] = card
+        return replies
 
     def _reply(self, message: dict[str, Any]) -> dict[str, Any]:
         """Keep a reply's text, its known links and its known buttons."""

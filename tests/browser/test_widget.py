@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
-from bot.settings import PROJECT_ROOT, settings
+from tests.browser.widget import EXIT_URL, PUBLIC_URL, SCREENSHOTS, open_chat, send
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.model]
-
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
-EXIT_URL = settings()["web"]["exit_url"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser(servers) -> Browser:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing; `make test` installs it"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, servers) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("http://127.0.0.1", "data:")) and not route.request.url.startswith(EXIT_URL) else route.continue_())
-    context.route(EXIT_URL + "*", lambda route: route.fulfill(status=200, content_type="text/html", body="<title>neutral</title>neutral"))
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def open_chat(page: Page, url: str) -> None:
-    """Open a demo page and the chat panel; wait for the greeting."""
-    page.goto(url)
-    page.locator(".hw-launcher").click()
-    expect(page.locator(".hw-bot").first).to_be_visible(timeout=20000)
-
-
-def send(page: Page, text: str) -> None:
-    """Type a message and send it with Enter; wait for a new bot reply."""
-    before = page.locator(".hw-bot").count()
-    page.locator("#hw-input").fill(text)
-    page.locator("#hw-input").press("Enter")
-    expect(page.locator(".hw-bot")).not_to_have_count(before, timeout=20000)
 
 
 def test_dutch_help_seeking_conversation_with_a_button_and_a_tel_link(page, servers):
@@ -62,6 +20,8 @@ def test_dutch_help_seeking_conversation_with_a_button_and_a_tel_link(page, serv
     site = page.locator(".hw-log a[href^='https://']").first
     expect(site).to_have_attribute("target", "_blank")
     expect(site).to_have_attribute("rel", "noopener noreferrer")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desktop-signpost.png"))
     before = page.locator(".hw-bot").count()
     page.locator(".hw-choice", has_text="Is het gratis?").last.click()
     expect(page.locator(".hw-bot")).not_to_have_count(before, timeout=20000)
@@ -118,9 +78,8 @@ def test_typed_html_shows_as_text_and_does_not_run(page, servers):
     assert page.locator(".hw-log img").count() == 0
 
 
-def test_works_at_320_px_wide(browser, servers):
-    context = browser.new_context(viewport={"width": 320, "height": 640}, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
+def test_works_at_320_px_wide(open_context, servers):
+    page = open_context(viewport={"width": 320, "height": 640}, device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
     open_chat(page, servers["demo"])
     send(page, "ik ben 14 en iemand dreigt mijn fotos te delen")
     box = page.locator(".hw-panel").bounding_box()
@@ -129,7 +88,6 @@ def test_works_at_320_px_wide(browser, servers):
     expect(page.locator(".hw-log")).to_contain_text("Kindertelefoon")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "mobile.png"))
-    context.close()
 
 
 def test_keyboard_only(page, servers):
@@ -157,21 +115,19 @@ def test_no_request_leaves_the_chat_server(browser, servers):
     page = context.new_page()
     open_chat(page, servers["demo"])
     send(page, "hoi, wat is dit voor chat")
-    assert requested and all(url.startswith("http://127.0.0.1:8000/") for url in requested), requested
+    assert requested and all(url.startswith(PUBLIC_URL) for url in requested), requested
     context.close()
 
 
-def test_usable_at_200_percent_zoom(browser, servers):
+def test_usable_at_200_percent_zoom(open_context, servers):
     # 200 % zoom on a 1280 x 800 screen leaves 640 x 400 CSS pixels.
-    context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
-    page = context.new_page()
+    page = open_context(viewport={"width": 640, "height": 400}, device_scale_factor=2).new_page()
     open_chat(page, servers["demo"])
     for selector in (".hw-exit", "#hw-input", ".hw-send", ".hw-close"):
         box = page.locator(selector).bounding_box()
         assert box and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 640 and box["y"] + box["height"] <= 400, selector
     send(page, "wat kost een show")
     expect(page.locator(".hw-bot").last).to_be_visible()
-    context.close()
 
 
 def contrast(foreground: str, background: str) -> float:
@@ -201,10 +157,8 @@ def test_text_contrast_meets_wcag_aa(page, servers):
         assert contrast(colour, background) >= 4.5, f"{selector}: {colour} on {background}"
 
 
-def test_in_the_moment_steps_by_button_on_a_phone(browser, servers):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
-    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("http://127.0.0.1", "data:")) else route.continue_())
-    page = context.new_page()
+def test_in_the_moment_steps_by_button_on_a_phone(phone, servers):
+    page = phone
     open_chat(page, servers["demo"])
     send(page, "het is midden in de nacht en de drang is er weer, ik wil niet gaan zoeken")
     expect(page.locator(".hw-bot").last).to_contain_text("Zoek niet verder")
@@ -217,4 +171,3 @@ def test_in_the_moment_steps_by_button_on_a_phone(browser, servers):
     expect(page.locator(".hw-log a[href='tel:+318002666436']").last).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "moment-phone.png"))
-    context.close()

@@ -6,7 +6,8 @@
  * The widget lives in a shadow DOM, renders every reply as text (never HTML),
  * keeps the conversation in sessionStorage only (a reload in the same tab keeps
  * it, closing the tab forgets it), sets no cookies and talks only to its own
- * server.
+ * server. Below 480 px wide, or under 500 px high (a phone, or a page zoomed
+ * to 200 % or more), the open chat is a full-screen sheet.
  */
 (function () {
   "use strict";
@@ -22,6 +23,7 @@
   var openOnLoad = data.open === "true";
   var color = /^#[0-9a-fA-F]{3,8}$/.test(data.color || "") ? data.color : "";
   var STORE = "hulpwijzer.conversation";
+  var SHEET = "(max-width: 479.98px), (max-height: 499.98px)";
   var escapes = [];
 
   function el(tag, attrs, text) {
@@ -43,17 +45,21 @@
     try { sessionStorage.removeItem(STORE); } catch (e) { /* nothing stored */ }
   }
 
-  function api(path, body) {
-    return fetch(origin + path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: body === undefined ? "{}" : JSON.stringify(body),
-      credentials: "omit",
-      cache: "no-store",
-      referrerPolicy: "no-referrer"
-    }).then(function (response) {
-      return response.json().then(function (json) { return { status: response.status, json: json }; });
+  function api(method, path, body) {
+    var options = { method: method, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer" };
+    if (body !== undefined) {
+      options.headers = { "Content-Type": "application/json" };
+      options.body = JSON.stringify(body);
+    }
+    return fetch(origin + path, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        return { status: response.status, json: json };
+      });
     });
+  }
+
+  function isTouch() {
+    return (window.matchMedia && window.matchMedia("(pointer: coarse)").matches) || "ontouchstart" in window;
   }
 
   fetch(origin + "/api/widget", { credentials: "omit", referrerPolicy: "no-referrer" })
@@ -62,12 +68,20 @@
 
   function start(config) {
     var t = config.text[language];
-    var state = load() || { id: null, messages: [], open: openOnLoad };
+    var state = load() || { id: null, messages: [], open: openOnLoad, scroll: null };
+    var sheet = window.matchMedia ? window.matchMedia(SHEET) : { matches: false };
+    var busy = false;
+    var pageLock = null;
 
     var host = el("div", { id: "hulpwijzer-chat" });
     var root = host.attachShadow({ mode: "open" });
-    var style = el("link", { rel: "stylesheet", href: origin + "/static/widget.css" });
-    root.appendChild(style);
+    var sheetLink = el("link", { rel: "stylesheet", href: origin + "/static/widget.css" });
+    var styled = new Promise(function (resolve) {
+      // The log only scrolls once its styles apply: a kept scroll position is restored after that.
+      sheetLink.addEventListener("load", resolve);
+      sheetLink.addEventListener("error", resolve);
+    });
+    root.appendChild(sheetLink);
 
     var frame = el("div", { class: "hw hw-" + position, lang: language });
     if (color) frame.style.setProperty("--hw-accent", color);
@@ -75,22 +89,43 @@
     var exit = el("button", { type: "button", class: "hw-exit", title: t.exit_hint, "aria-label": t.exit + ": " + t.exit_hint }, t.exit);
     var launcher = el("button", { type: "button", class: "hw-launcher", "aria-expanded": "false", "aria-controls": "hw-panel" }, t.open);
 
-    var panel = el("section", { id: "hw-panel", class: "hw-panel", role: "dialog", "aria-label": t.title, hidden: "" });
+    var panel = el("section", { id: "hw-panel", class: "hw-panel", role: "dialog", "aria-labelledby": "hw-title", hidden: "" });
     var header = el("header", { class: "hw-header" });
+    var top = el("div", { class: "hw-top" });
     var titles = el("div", { class: "hw-titles" });
-    titles.appendChild(el("h2", { class: "hw-title" }, t.title));
+    var title = el("h2", { id: "hw-title", class: "hw-title", tabindex: "-1" }, t.title);
+    titles.appendChild(title);
     titles.appendChild(el("p", { class: "hw-subtitle" }, t.subtitle));
+    top.appendChild(titles);
     var tools = el("div", { class: "hw-tools" });
     var privacy = el("button", { type: "button", class: "hw-tool" }, t.privacy);
-    var clear = el("button", { type: "button", class: "hw-tool" }, t.clear);
-    var close = el("button", { type: "button", class: "hw-tool hw-close", "aria-label": t.close }, "×");
+    var clear = el("button", { type: "button", class: "hw-tool hw-clear", "aria-controls": "hw-confirm", "aria-expanded": "false", "aria-label": t.clear });
+    clear.appendChild(el("span", { class: "hw-long" }, t.clear));
+    clear.appendChild(el("span", { class: "hw-short", "aria-hidden": "true" }, t.clear_short));
+    var close = el("button", { type: "button", class: "hw-tool hw-close", "aria-label": t.close, title: t.close }, "×");
     tools.appendChild(privacy);
     tools.appendChild(clear);
     tools.appendChild(close);
-    header.appendChild(titles);
+    header.appendChild(top);
     header.appendChild(tools);
 
-    var log = el("div", { class: "hw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+    var confirmBox = el("div", { id: "hw-confirm", class: "hw-confirm", role: "group", "aria-labelledby": "hw-confirm-text", hidden: "" });
+    confirmBox.appendChild(el("p", { id: "hw-confirm-text", class: "hw-confirm-text" }, t.clear_question));
+    var confirmRow = el("div", { class: "hw-confirm-buttons" });
+    var confirmYes = el("button", { type: "button", class: "hw-confirm-yes" }, t.clear_yes);
+    var confirmNo = el("button", { type: "button", class: "hw-confirm-no" }, t.clear_no);
+    confirmRow.appendChild(confirmYes);
+    confirmRow.appendChild(confirmNo);
+    confirmBox.appendChild(confirmRow);
+
+    var log = el("div", { class: "hw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0", "aria-label": t.title });
+    var typing = el("div", { class: "hw-typing", "aria-hidden": "true", hidden: "" });
+    var dots = el("p", { class: "hw-text hw-dots" });
+    dots.appendChild(el("span"));
+    dots.appendChild(el("span"));
+    dots.appendChild(el("span"));
+    typing.appendChild(dots);
+    var live = el("p", { class: "hw-visually-hidden", role: "status" });
     var status = el("p", { class: "hw-status", role: "status" });
     var form = el("form", { class: "hw-form" });
     var label = el("label", { for: "hw-input", class: "hw-visually-hidden" }, t.input_label);
@@ -101,7 +136,9 @@
     form.appendChild(send);
 
     panel.appendChild(header);
+    panel.appendChild(confirmBox);
     panel.appendChild(log);
+    panel.appendChild(live);
     panel.appendChild(status);
     panel.appendChild(form);
     frame.appendChild(exit);
@@ -110,31 +147,81 @@
     root.appendChild(frame);
     document.body.appendChild(host);
 
+    function link(href, text, className) {
+      var a = el("a", { href: href }, text);
+      if (className) a.setAttribute("class", className);
+      if (href.indexOf("tel:") !== 0) {
+        a.setAttribute("target", "_blank");
+        a.setAttribute("rel", "noopener noreferrer");
+        a.appendChild(el("span", { class: "hw-visually-hidden" }, " " + t.new_window));
+      }
+      return a;
+    }
+
     function renderText(container, text, links) {
       // Plain text, with only the known help line numbers and sites turned into links.
       var rest = text;
-      (links || []).forEach(function (link) {
-        var at = rest.indexOf(link.text);
+      (links || []).forEach(function (known) {
+        var at = rest.indexOf(known.text);
         if (at < 0) return;
         container.appendChild(document.createTextNode(rest.slice(0, at)));
-        var a = el("a", { href: link.href }, link.text);
-        if (link.href.indexOf("tel:") !== 0) {
-          a.setAttribute("target", "_blank");
-          a.setAttribute("rel", "noopener noreferrer");
-          a.appendChild(el("span", { class: "hw-visually-hidden" }, " " + t.new_window));
-        }
-        container.appendChild(a);
-        rest = rest.slice(at + link.text.length);
+        container.appendChild(link(known.href, known.text));
+        rest = rest.slice(at + known.text.length);
       });
       container.appendChild(document.createTextNode(rest));
     }
 
+    function actionLink(action, open) {
+      // A card's action: "Bel nu 0800-0432", "Chat nu", "Website"; "now" only while the line is open.
+      var words = action.kind === "call" ? (open ? t.call_now : t.call) : action.kind === "chat" ? (open ? t.chat_now : t.chat) : t.web;
+      var a = link(action.href, "", "hw-action hw-action-" + action.kind);
+      a.insertBefore(el("span", { class: "hw-action-label" }, words), a.firstChild);
+      if (action.kind === "call") a.insertBefore(el("span", { class: "hw-action-detail" }, action.text), a.childNodes[1] || null);
+      if (action.kind === "web") a.setAttribute("aria-label", words + ": " + action.text + " " + t.new_window);
+      return a;
+    }
+
+    function renderCard(card) {
+      var open = card.status === "open" || card.status === "always";
+      var box = el("div", { class: "hw-card" });
+      box.appendChild(el("p", { class: "hw-card-name" }, card.name));
+      var line = el("p", { class: "hw-card-status hw-card-" + card.status });
+      line.appendChild(el("span", { class: "hw-dot", "aria-hidden": "true" }));
+      line.appendChild(document.createTextNode(card.status_text));
+      box.appendChild(line);
+      var actions = el("div", { class: "hw-card-actions" });
+      card.actions.forEach(function (action) { actions.appendChild(actionLink(action, open)); });
+      box.appendChild(actions);
+      var more = el("details", { class: "hw-card-more" });
+      more.appendChild(el("summary", {}, t.more + " " + card.name));
+      if (card.audience) more.appendChild(el("p", {}, card.audience));
+      var facts = [card.free ? t.free : "", card.anonymous === "yes" ? t.anonymous : card.anonymous === "possible" ? t.anonymous_possible : ""];
+      facts = facts.filter(Boolean);
+      if (facts.length) more.appendChild(el("p", { class: "hw-card-facts" }, facts.join(" · ")));
+      if (card.more.length) {
+        var list = el("ul", { class: "hw-card-contacts" });
+        card.more.forEach(function (action) {
+          var item = el("li");
+          item.appendChild(document.createTextNode((action.kind === "call" ? t.call : action.kind === "chat" ? t.chat : t.web) + ": "));
+          item.appendChild(link(action.href, action.text));
+          list.appendChild(item);
+        });
+        more.appendChild(list);
+      }
+      box.appendChild(more);
+      return box;
+    }
+
     function addMessage(message, remember) {
-      var item = el("div", { class: "hw-msg hw-" + message.from });
+      var item = el("div", { class: "hw-msg hw-" + message.from + (message.card ? " hw-card-msg" : "") });
       item.appendChild(el("span", { class: "hw-visually-hidden" }, (message.from === "user" ? t.you : t.bot) + ": "));
-      var body = el("p", { class: "hw-text" });
-      renderText(body, message.text, message.links);
-      item.appendChild(body);
+      if (message.card) {
+        item.appendChild(renderCard(message.card));
+      } else {
+        var body = el("p", { class: "hw-text" });
+        renderText(body, message.text, message.links);
+        item.appendChild(body);
+      }
       if (message.buttons && message.buttons.length) {
         var row = el("div", { class: "hw-buttons" });
         message.buttons.forEach(function (button) {
@@ -144,17 +231,36 @@
         });
         item.appendChild(row);
       }
-      log.appendChild(item);
-      log.scrollTop = log.scrollHeight;
+      log.insertBefore(item, typing);
       if (remember) {
         state.messages.push(message);
         save(state);
       }
+      return item;
+    }
+
+    function scrollToEnd() { log.scrollTop = log.scrollHeight; }
+
+    function scrollToMessage(item) {
+      // The first new bubble at the top of the log, not the bottom: a long reply is read from its start.
+      log.scrollTop += item.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    }
+
+    function showStatus(text, links, isError) {
+      status.textContent = "";
+      status.className = "hw-status" + (isError ? " hw-error" : "");
+      if (text) renderText(status, text, links);
+    }
+
+    function setTyping(on) {
+      typing.hidden = !on;
+      live.textContent = on ? t.typing : "";
+      if (on) scrollToEnd();
     }
 
     function ensureConversation() {
       if (state.id) return Promise.resolve(state.id);
-      return api("/api/conversations").then(function (r) {
+      return api("POST", "/api/conversations", {}).then(function (r) {
         if (r.status !== 201) throw r;
         state.id = r.json.conversation_id;
         save(state);
@@ -163,23 +269,73 @@
     }
 
     function submit(body, shown) {
-      status.textContent = "";
+      if (busy) return Promise.resolve();
+      body.language = language;  // the page's language: the bot uses it until the person's own words show one
+      showStatus("");
+      hideConfirm();
       if (shown) addMessage({ from: "user", text: shown }, true);
+      busy = true;
       send.disabled = true;
+      setTyping(true);
       return ensureConversation()
-        .then(function (id) { return api("/api/conversations/" + encodeURIComponent(id) + "/messages", body); })
+        .then(function (id) { return api("POST", "/api/conversations/" + encodeURIComponent(id) + "/messages", body); })
         .then(function (r) {
-          if (r.status === 404) { state.id = null; save(state); return submit(body, shown); }
+          if (r.status === 404) {
+            state.id = null;
+            save(state);
+            return ensureConversation().then(function (id) {
+              return api("POST", "/api/conversations/" + encodeURIComponent(id) + "/messages", body);
+            });
+          }
+          return r;
+        })
+        .then(function (r) {
           if (r.status !== 200) throw r;
+          setTyping(false);
+          var first = null;
           r.json.replies.forEach(function (reply) {
-            addMessage({ from: "bot", text: reply.text, links: reply.links, buttons: reply.buttons }, true);
+            var item = addMessage({ from: "bot", text: reply.text, links: reply.links, buttons: reply.buttons, card: reply.card }, true);
+            first = first || item;
           });
+          if (first) scrollToMessage(first);
         })
         .catch(function (r) {
           var code = r && r.json && r.json.error && r.json.error.code;
-          status.textContent = code === "message_too_long" ? t.too_long : code === "rate_limited" ? t.busy : t.error;
+          if (code === "message_too_long") showStatus(t.too_long, [], true);
+          else if (code === "rate_limited") showStatus(t.busy, [], true);
+          else showStatus(t.error, config.error_links[language], true);
         })
-        .then(function () { send.disabled = false; });
+        .then(function () {
+          setTyping(false);
+          busy = false;
+          send.disabled = false;
+          rememberScroll();
+        });
+    }
+
+    function lockPage(lock) {
+      // While the sheet covers the screen, the page behind it does not scroll.
+      var page = document.documentElement, body = document.body;
+      if (lock && !pageLock) {
+        pageLock = { page: page.style.overflow, body: body.style.overflow };
+        page.style.overflow = "hidden";
+        body.style.overflow = "hidden";
+      } else if (!lock && pageLock) {
+        page.style.overflow = pageLock.page;
+        body.style.overflow = pageLock.body;
+        pageLock = null;
+      }
+    }
+
+    function layout() {
+      // The quick exit sits in the panel's header while the chat is open, above the launcher while it is closed.
+      var asSheet = sheet.matches && state.open;
+      frame.classList.toggle("hw-open", state.open);
+      frame.classList.toggle("hw-sheet", asSheet);
+      if (asSheet) panel.setAttribute("aria-modal", "true"); else panel.removeAttribute("aria-modal");
+      var place = state.open ? top : frame;
+      if (exit.parentNode !== place) place.insertBefore(exit, state.open ? null : panel);
+      lockPage(asSheet);
     }
 
     function setOpen(open) {
@@ -188,26 +344,94 @@
       panel.hidden = !open;
       launcher.setAttribute("aria-expanded", String(open));
       launcher.hidden = open;
+      layout();
       if (open) {
-        input.focus();
+        restoreScroll();
+        if (isTouch()) title.focus({ preventScroll: true });  // no keyboard popping up over the buttons
+        else input.focus({ preventScroll: true });
         if (!state.messages.length) submit({ payload: "/greet" }, null);
       } else {
+        hideConfirm();
         launcher.focus();
       }
     }
 
+    var scrollTimer = null;
+    function rememberScroll() {
+      if (panel.hidden) return;
+      state.scroll = log.scrollTop;
+      save(state);
+    }
+    function restoreScroll() {
+      styled.then(function () {
+        if (typeof state.scroll === "number") log.scrollTop = state.scroll;
+        else scrollToEnd();
+      });
+    }
+    log.addEventListener("scroll", function () {
+      clearTimeout(scrollTimer);
+      scrollTimer = setTimeout(rememberScroll, 150);
+    });
+
+    function showConfirm() {
+      confirmBox.hidden = false;
+      clear.setAttribute("aria-expanded", "true");
+      confirmNo.focus();
+    }
+
+    function hideConfirm() {
+      if (confirmBox.hidden) return;
+      confirmBox.hidden = true;
+      clear.setAttribute("aria-expanded", "false");
+    }
+
+    function clearLocal() {
+      forget();
+      state = { id: null, messages: [], open: true, scroll: null };
+      save(state);
+      Array.prototype.slice.call(log.querySelectorAll(".hw-msg:not(.hw-typing), .hw-note")).forEach(function (node) { node.remove(); });
+    }
+
+    function clearConversation() {
+      // Delete it on the server first; the browser copy goes only when the server's is gone (or was never there).
+      if (busy) return;
+      busy = true;
+      confirmYes.disabled = true;
+      var done = state.id
+        ? api("DELETE", "/api/conversations/" + encodeURIComponent(state.id))
+        : Promise.resolve({ status: 404, json: {} });
+      done
+        .then(function (r) {
+          if (r.status !== 200 && r.status !== 404) throw r;
+          hideConfirm();
+          clearLocal();
+          log.insertBefore(el("p", { class: "hw-note" }, t.cleared), typing);  // said once, not kept
+          (isTouch() ? title : input).focus({ preventScroll: true });
+        })
+        .catch(function () {
+          hideConfirm();
+          showStatus(t.clear_failed, [], true);
+          clear.focus();
+        })
+        .then(function () {
+          busy = false;
+          confirmYes.disabled = false;
+        });
+    }
+
     function quickExit() {
       forget();
-      state = { id: null, messages: [], open: false };
+      state = { id: null, messages: [], open: false, scroll: null };
       log.textContent = "";
+      lockPage(false);
       window.location.replace(config.exit_url);
     }
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = input.value.trim();
-      if (!text) return;
-      if (text.length > config.max_message_chars) { status.textContent = t.too_long; return; }
+      if (!text || busy) return;
+      if (text.length > config.max_message_chars) { showStatus(t.too_long, [], true); return; }
       input.value = "";
       submit({ text: text }, text);
     });
@@ -218,26 +442,26 @@
     close.addEventListener("click", function () { setOpen(false); });
     exit.addEventListener("click", quickExit);
     privacy.addEventListener("click", function () { submit({ payload: "/ask_privacy" }, t.privacy); });
-    clear.addEventListener("click", function () {
-      forget();
-      state = { id: null, messages: [], open: true };
-      save(state);
-      log.textContent = "";
-      status.textContent = t.cleared;
-      input.focus();
-    });
+    clear.addEventListener("click", function () { if (confirmBox.hidden) showConfirm(); else hideConfirm(); });
+    confirmNo.addEventListener("click", function () { hideConfirm(); clear.focus(); });
+    confirmYes.addEventListener("click", clearConversation);
+    if (sheet.addEventListener) sheet.addEventListener("change", layout);
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;
+      if (!confirmBox.hidden) { hideConfirm(); clear.focus(); }
       var now = Date.now();
       escapes = escapes.filter(function (time) { return now - time < 1500; });
       escapes.push(now);
       if (escapes.length >= 3) quickExit();
     }, true);
 
+    log.appendChild(typing);
     state.messages.forEach(function (message) { addMessage(message, false); });
     panel.hidden = !state.open;
     launcher.hidden = state.open;
     launcher.setAttribute("aria-expanded", String(state.open));
+    layout();
+    if (state.open) restoreScroll();
     if (state.open && !state.messages.length) setOpen(true);
   }
 })();
