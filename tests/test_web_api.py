@@ -11,13 +11,9 @@ from bot.rate_limit import RateLimiter
 from bot.settings import settings
 from bot.web.app import create_app
 
-SEEN = []
 
-
-def fake_rasa(request: httpx.Request) -> httpx.Response:
+def rasa_reply(body: dict) -> httpx.Response:
     """Answer like Rasa's REST channel, with a reply that carries a phone number and a button."""
-    body = json.loads(request.content)
-    SEEN.append(body)
     return httpx.Response(200, json=[
         {"recipient_id": body["sender"], "text": "<b>Bel</b> De Kindertelefoon: 0800-0432 of kijk op kindertelefoon.nl",
          "buttons": [{"title": "Is het gratis?", "payload": "/ask_free"}, {"title": "x", "payload": "/evil{\"a\":1}"}]},
@@ -25,10 +21,31 @@ def fake_rasa(request: httpx.Request) -> httpx.Response:
     ])
 
 
-def make_client(**web_overrides):
+def fake_rasa(request: httpx.Request) -> httpx.Response:
+    """Stand in for Rasa, remembering nothing."""
+    return rasa_reply(json.loads(request.content))
+
+
+class RecordingRasa:
+    """Stand in for Rasa and keep the bodies it was sent, for one client."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        self.seen.append(body)
+        return rasa_reply(body)
+
+
+def make_client(**web_overrides) -> TestClient:
+    """Return a client of a web tier whose Rasa is a RecordingRasa (as `client.rasa`)."""
     config = copy.deepcopy(settings())
     config["web"].update(web_overrides)
-    return TestClient(create_app(config, rasa_transport=httpx.MockTransport(fake_rasa)))
+    rasa = RecordingRasa()
+    client = TestClient(create_app(config, rasa_transport=httpx.MockTransport(rasa)))
+    client.rasa = rasa  # type: ignore[attr-defined]
+    return client
 
 
 @pytest.fixture
@@ -48,7 +65,7 @@ def new_conversation(client):
 def test_typed_text_is_never_read_as_an_intent(client, typed):
     conversation = new_conversation(client)
     response = client.post(f"/api/conversations/{conversation}/messages", json={"text": typed})
-    forwarded = SEEN[-1]["message"]
+    forwarded = client.rasa.seen[-1]["message"]
     assert response.status_code == 200 and not forwarded.startswith("/") and forwarded.strip() == forwarded
 
 
@@ -64,7 +81,7 @@ def test_a_message_is_forwarded_and_replies_are_plain_text_with_known_links(clie
     conversation = new_conversation(client)
     response = client.post(f"/api/conversations/{conversation}/messages", json={"text": "  /crisis hallo\x00 "})
     assert response.status_code == 200
-    assert SEEN[-1] == {"sender": conversation, "message": "crisis hallo"}  # no intent injection, no control chars
+    assert client.rasa.seen[-1] == {"sender": conversation, "message": "crisis hallo"}  # no intent injection, no control chars
     replies = response.json()["replies"]
     assert len(replies) == 1  # the image reply is dropped
     assert replies[0]["links"] == [
@@ -293,7 +310,6 @@ def test_twelve_hundred_malformed_requests_get_json_errors_and_reach_nothing():
         lambda: json.dumps(rng.choice([[], "text", 42, None])).encode(),  # not an object
         lambda: "".join(chr(rng.randrange(0, 32)) for _ in range(20)).encode(),  # control characters
     ]
-    before = len(SEEN)
     with make_client(rate_limit=unlimited) as client:
         conversation = new_conversation(client)
         statuses = []
@@ -303,17 +319,17 @@ def test_twelve_hundred_malformed_requests_get_json_errors_and_reach_nothing():
             statuses.append(response.status_code)
             assert response.headers["content-type"].startswith("application/json") and "error" in response.json()
     assert all(400 <= status < 500 for status in statuses), sorted(set(statuses))
-    assert len(SEEN) == before  # none of them reached Rasa, so none was stored
+    assert client.rasa.seen == []  # none of them reached Rasa, so none was stored
 
 
 def test_the_page_language_goes_to_rasa_as_metadata(client):
     conversation = new_conversation(client)
     assert client.post(f"/api/conversations/{conversation}/messages", json={"payload": "/greet", "language": "en"}).status_code == 200
-    assert SEEN[-1] == {"sender": conversation, "message": "/greet", "metadata": {"language": "en"}}
+    assert client.rasa.seen[-1] == {"sender": conversation, "message": "/greet", "metadata": {"language": "en"}}
     assert client.post(f"/api/conversations/{conversation}/messages", json={"text": "hoi", "language": "nl"}).status_code == 200
-    assert SEEN[-1]["metadata"] == {"language": "nl"}
+    assert client.rasa.seen[-1]["metadata"] == {"language": "nl"}
     assert client.post(f"/api/conversations/{conversation}/messages", json={"text": "hoi"}).status_code == 200
-    assert "metadata" not in SEEN[-1]  # no language given: none passed on
+    assert "metadata" not in client.rasa.seen[-1]  # no language given: none passed on
 
 
 @pytest.mark.parametrize(
@@ -331,10 +347,10 @@ def test_the_page_language_goes_to_rasa_as_metadata(client):
 )
 def test_only_dutch_or_english_is_accepted_as_the_page_language(client, body, code):
     conversation = new_conversation(client)
-    before = len(SEEN)
+    before = len(client.rasa.seen)
     response = client.post(f"/api/conversations/{conversation}/messages", json=body)
     assert response.status_code == 422 and response.json()["error"]["code"] == code
-    assert len(SEEN) == before  # nothing reached Rasa
+    assert len(client.rasa.seen) == before  # nothing reached Rasa
 
 
 CARD = {"helpline_card": {"line": "kindertelefoon", "language": "nl", "status": "closed", "status_text": "Nu gesloten · weer open om 11:00"}}
