@@ -12,7 +12,9 @@ from bot.language import conversation_language, page_language
 def language_of(tracker: Tracker) -> str:
     """Return the language of the conversation, from its newest clear user message; else the page's language."""
     said = [event for event in reversed(tracker.events) if event.get("event") == "user"]
-    return conversation_language((event.get("text") for event in said), page_language(event.get("metadata") for event in said))
+    return conversation_language(
+        (event.get("text") for event in said), page_language(event.get("metadata") for event in said)
+    )
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:

@@ -74,7 +74,9 @@ class ActionChooseHelplines(Action):
         return events + alternative_slots(situation, first, [line.id for line in lines], moment, language)
 
 
-def alternative_slots(situation: str, first: Helpline, shown: List[str], moment: datetime, language: str) -> List[EventType]:
+def alternative_slots(
+    situation: str, first: Helpline, shown: List[str], moment: datetime, language: str
+) -> List[EventType]:
     """Return the slots of what to offer when the first line is closed or its hours are unknown."""
     kind, line = _alternative(situation, first, shown, moment, language)
     return [
@@ -129,7 +131,9 @@ class ActionRefreshHelplineStatus(Action):
         if line is None:
             return []
         moment, language, situation = self.clock(), language_of(tracker), tracker.get_slot("route") or ""
-        return card_slots("hl1", line, moment, language) + alternative_slots(situation, line, [line.id], moment, language)
+        return card_slots("hl1", line, moment, language) + alternative_slots(
+            situation, line, [line.id], moment, language
+        )
 
 
 class ActionOfferOpenInstead(Action):

@@ -23,12 +23,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     purge = commands.add_parser("purge", help="delete conversations older than the retention period (cron-safe)")
     purge.add_argument("--days", type=int, help="retention in days (default: settings.yml privacy.retention_days)")
     purge.add_argument("--endpoints", help="endpoints file whose tracker store to purge (default: settings.yml)")
-    commands.add_parser("safety-report", help="print red-team figures and the graders' figures on dev and held-out sets")
+    commands.add_parser(
+        "safety-report", help="print red-team figures and the graders' figures on dev and held-out sets"
+    )
     commands.add_parser("evaluate-nlu", help="held-out NLU evaluation; report in results/nlu/")
     crossval = commands.add_parser("crossval", help="cross-validate the candidate configs in docs/nlu-settings/")
     crossval.add_argument("--folds", type=int, default=3)
     add_counsellor_parser(commands)
-    commands.add_parser("tune-search", help="measure the fact-card search on the held-out questions; suggest its threshold")
+    commands.add_parser(
+        "tune-search", help="measure the fact-card search on the held-out questions; suggest its threshold"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "build-spacy":
@@ -69,8 +73,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
     from bot.runner import serve
 
-    _override_settings({"BOT_RASA_SERVERS": args.servers, "BOT_ACTION_SERVERS": args.action_servers,
-                        "BOT_RASA_ROUTING": args.routing, "BOT_ENDPOINTS": args.endpoints})
+    _override_settings(
+        {
+            "BOT_RASA_SERVERS": args.servers,
+            "BOT_ACTION_SERVERS": args.action_servers,
+            "BOT_RASA_ROUTING": args.routing,
+            "BOT_ENDPOINTS": args.endpoints,
+        }
+    )
     return serve()
 
 

@@ -16,8 +16,28 @@ DEFAULT_LANGUAGE = "nl"
 LANGUAGE_SLOT = "language"
 
 # Top-level domains taken as a web address without "http" or "www" ("site.nl", "x.ru/abc").
-URL_TLDS = ("nl", "com", "org", "net", "be", "de", "eu", "io", "ru", "to", "me", "ly", "link", "xyz", "info", "tk",
-            "onion", "co", "uk", "example")
+URL_TLDS = (
+    "nl",
+    "com",
+    "org",
+    "net",
+    "be",
+    "de",
+    "eu",
+    "io",
+    "ru",
+    "to",
+    "me",
+    "ly",
+    "link",
+    "xyz",
+    "info",
+    "tk",
+    "onion",
+    "co",
+    "uk",
+    "example",
+)
 # A web address, also when written to get past filters ("hxxp://", "site[.]nl", "site(dot)com").
 URL = re.compile(
     r"(?:https?://|hxxps?://|ftp://|www\.)\S+"

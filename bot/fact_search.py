@@ -16,9 +16,7 @@ from bot.knowledge import FactCard, fact_cards
 from bot.settings import project_path, settings
 
 # Particles of Dutch separable verbs ("bijsturen": "nog bij te sturen").
-SEPARABLE_PARTICLES = frozenset(
-    "aan af bij door in mee na om onder op over terug toe uit voor weg".split()
-)
+SEPARABLE_PARTICLES = frozenset("aan af bij door in mee na om onder op over terug toe uit voor weg".split())
 
 
 @dataclass(frozen=True)
@@ -35,8 +33,8 @@ class Rules:
     """When the search may answer (settings.yml knowledge.search; docs/fact-search.md)."""
 
     weights: dict[str, float]  # of BM25 and character n-grams in the score
-    threshold: float           # lowest score that is an answer
-    min_shared_words: int      # content words the question must share with the card
+    threshold: float  # lowest score that is an answer
+    min_shared_words: int  # content words the question must share with the card
     intent_card_margin: float  # how much better than a factual intent's own card another card must score
 
 
@@ -59,7 +57,11 @@ class Lemmatizer:
             tokens = [token for token in nlp(text) if not (token.is_punct or token.is_space)]
             for index, token in enumerate(tokens):
                 forms = {fold_text(token.text), fold_text(token.lemma_ or token.text)}
-                if index >= 2 and fold_text(tokens[index - 1].text) == "te" and fold_text(tokens[index - 2].text) in SEPARABLE_PARTICLES:
+                if (
+                    index >= 2
+                    and fold_text(tokens[index - 1].text) == "te"
+                    and fold_text(tokens[index - 2].text) in SEPARABLE_PARTICLES
+                ):
                     forms.add(fold_text(tokens[index - 2].text + token.text))
                 forms = {form for form in forms if len(form) > 1 and form not in self.stop_words}
                 if forms:
@@ -111,7 +113,9 @@ class FactSearch:
         self.lemmatizer, self.rules = lemmatizer, rules
         texts = [self._card_text(card) for card in cards.values()]
         self.bm25 = BM25([lemmatizer.terms(text) for text in texts])
-        self.char_ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold_text)
+        self.char_ngrams = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold_text
+        )
         self.card_vectors = self.char_ngrams.fit_transform(texts)
 
     @staticmethod
@@ -126,7 +130,10 @@ class FactSearch:
         lexical = self.bm25.scores(form for forms in words for form in forms)
         similarity = (self.card_vectors @ self.char_ngrams.transform([question]).T).toarray().ravel()
         weights = self.rules.weights
-        combined = [weights["bm25"] * word + weights["char_ngrams"] * float(chars) for word, chars in zip(lexical, similarity, strict=False)]
+        combined = [
+            weights["bm25"] * word + weights["char_ngrams"] * float(chars)
+            for word, chars in zip(lexical, similarity, strict=False)
+        ]
         order = sorted(range(len(combined)), key=combined.__getitem__, reverse=True)[:limit]
         return [Hit(self.card_ids[i], round(combined[i], 4), self._shared(words, i)) for i in order]
 
@@ -159,7 +166,9 @@ def fact_search() -> FactSearch:
     """Return the search over every fact card, configured by settings.yml (knowledge.search)."""
     config = settings()["knowledge"]["search"]
     rules = Rules(
-        weights=config["weights"], threshold=float(config["threshold"]),
-        min_shared_words=int(config["min_shared_words"]), intent_card_margin=float(config["intent_card_margin"]),
+        weights=config["weights"],
+        threshold=float(config["threshold"]),
+        min_shared_words=int(config["min_shared_words"]),
+        intent_card_margin=float(config["intent_card_margin"]),
     )
     return FactSearch(fact_cards(), Lemmatizer(), rules)

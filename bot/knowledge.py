@@ -92,7 +92,9 @@ def _domain(url: str) -> str:
 def helplines() -> dict[str, Helpline]:
     """Return the help lines and self-help modules by id."""
     data = _load("helplines")
-    kinds = [(entry, "line") for entry in data["helplines"]] + [(entry, "self_help") for entry in data.get("self_help") or []]
+    kinds = [(entry, "line") for entry in data["helplines"]] + [
+        (entry, "self_help") for entry in data.get("self_help") or []
+    ]
     return {
         entry["id"]: Helpline(
             id=entry["id"],
@@ -166,8 +168,7 @@ class Article:
 def articles() -> dict[str, Article]:
     """Return the catalogue of source articles by id."""
     return {
-        entry["id"]: Article(entry["id"], entry["title"], entry.get("date"))
-        for entry in _load("catalogue")["articles"]
+        entry["id"]: Article(entry["id"], entry["title"], entry.get("date")) for entry in _load("catalogue")["articles"]
     }
 
 

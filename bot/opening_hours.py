@@ -77,7 +77,11 @@ class Schedule:
         for offset in range(-1, LOOK_AHEAD_DAYS):
             day = today + timedelta(days=offset)
             on_holidays = self._on_holidays is not None and self._is_holiday(day)
-            intervals = self._on_holidays if self._on_holidays is not None and on_holidays else self._weekly[DAYS[day.weekday()]]
+            intervals = (
+                self._on_holidays
+                if self._on_holidays is not None and on_holidays
+                else self._weekly[DAYS[day.weekday()]]
+            )
             for start, end in intervals:
                 yield _instant(day, start, zone), _instant(day, end, zone)
 

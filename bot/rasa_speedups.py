@@ -115,8 +115,9 @@ def _plan(schema: GraphSchema, targets: Tuple[Text, ...]) -> Plan:
     return plan
 
 
-def _run_graph(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
-               targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+def _run_graph(
+    self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None
+) -> Dict[Text, Any]:
     """Run the graph as Rasa's dask runner does, calling the nodes directly in a planned order."""
     run_targets = tuple(targets if targets else self._graph_schema.target_names)
     plans = self.__dict__.setdefault("_plans", {})
@@ -160,12 +161,15 @@ def _rasa_predict(self: RasaModel, batch_in: Tuple[Any, ...]) -> Dict[Text, Any]
 def install() -> bool:
     """Put the faster drop-ins in place when they are switched on and Rasa is the tested version; tell whether."""
     if not settings()["rasa"]["speedups"]:
-        logger.warning("Rasa speed-ups switched off (settings.yml rasa.speedups, BOT_RASA_SPEEDUPS); Rasa's own code runs")
+        logger.warning(
+            "Rasa speed-ups switched off (settings.yml rasa.speedups, BOT_RASA_SPEEDUPS); Rasa's own code runs"
+        )
         return False
     if rasa.__version__ not in TESTED_RASA_VERSIONS:
         logger.warning(
             "Rasa speed-ups not installed: tested with Rasa %s, this is Rasa %s; Rasa's own code runs",
-            ", ".join(TESTED_RASA_VERSIONS), rasa.__version__,
+            ", ".join(TESTED_RASA_VERSIONS),
+            rasa.__version__,
         )
         return False
     RemoteAction._validate_action_result = _validate_action_result

@@ -32,7 +32,12 @@ BIN = Path(sys.executable).parent
 def _start(command: list[str], env: dict[str, str], output: Optional[IO] = None) -> subprocess.Popen:
     """Start a process in its own session and process group, from the project root."""
     return subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env, start_new_session=True, stdout=output, stderr=subprocess.STDOUT if output else None
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
     )
 
 
@@ -97,7 +102,15 @@ def processes() -> list[Process]:
     started = [
         Process(
             f"actions-{number}",
-            [str(BIN / "python"), "-m", "bot.action_server", "--actions", actions["package"], "--port", str(actions["port"] + number)],
+            [
+                str(BIN / "python"),
+                "-m",
+                "bot.action_server",
+                "--actions",
+                actions["package"],
+                "--port",
+                str(actions["port"] + number),
+            ],
             {"SANIC_HOST": actions["host"]},
             f"{base}/health",
         )
@@ -107,28 +120,48 @@ def processes() -> list[Process]:
         Process(
             f"rasa-{number}",
             [
-                str(BIN / "python"), "-m", "bot.rasa_main", "run",
-                "--interface", rasa["host"], "--port", str(rasa["port"] + number),
-                "--model", str(project_path(rasa["model"])),
-                "--endpoints", str(endpoints_file(number, action_bases[number % len(action_bases)])),
-                "--credentials", str(project_path(rasa["credentials"])),
-                "--logging-config-file", str(project_path(config["rasa_logging"])),
+                str(BIN / "python"),
+                "-m",
+                "bot.rasa_main",
+                "run",
+                "--interface",
+                rasa["host"],
+                "--port",
+                str(rasa["port"] + number),
+                "--model",
+                str(project_path(rasa["model"])),
+                "--endpoints",
+                str(endpoints_file(number, action_bases[number % len(action_bases)])),
+                "--credentials",
+                str(project_path(rasa["credentials"])),
+                "--logging-config-file",
+                str(project_path(config["rasa_logging"])),
             ],
             tensorflow_threads(rasa),
             f"{base}/",
         )
         for number, base in enumerate(rasa_bases)
     ]
-    started.append(Process(
-        "web",
-        [
-            str(BIN / "python"), "-m", "uvicorn", "bot.web.app:app",
-            "--host", web["host"], "--port", str(web["port"]), "--no-access-log", "--no-server-header",
-            *proxy_header_args(web.get("trusted_proxies") or []),
-        ],
-        {},
-        f"http://{web['host']}:{web['port']}/api/widget",
-    ))
+    started.append(
+        Process(
+            "web",
+            [
+                str(BIN / "python"),
+                "-m",
+                "uvicorn",
+                "bot.web.app:app",
+                "--host",
+                web["host"],
+                "--port",
+                str(web["port"]),
+                "--no-access-log",
+                "--no-server-header",
+                *proxy_header_args(web.get("trusted_proxies") or []),
+            ],
+            {},
+            f"http://{web['host']}:{web['port']}/api/widget",
+        )
+    )
     return started
 
 
@@ -141,10 +174,10 @@ def proxy_header_args(trusted_proxies: list[str]) -> list[str]:
 
 SUPERVISED = {  # supervisord settings of every process (docs: supervisord.org/configuration.html)
     "autostart": "true",
-    "autorestart": "true",   # restarted whenever it exits
-    "startsecs": "3",        # up this long counts as started; failing sooner is retried with growing back-off
+    "autorestart": "true",  # restarted whenever it exits
+    "startsecs": "3",  # up this long counts as started; failing sooner is retried with growing back-off
     "startretries": "20",
-    "stopasgroup": "true",   # Ctrl-C and stop reach the whole process tree
+    "stopasgroup": "true",  # Ctrl-C and stop reach the whole process tree
     "killasgroup": "true",
     "stopwaitsecs": "10",
     "redirect_stderr": "true",
@@ -156,11 +189,21 @@ SUPERVISED = {  # supervisord settings of every process (docs: supervisord.org/c
 def supervisor_config(planned: list[Process], run_dir: Path) -> str:
     """Return supervisord's configuration for the processes (their output and its log go to its standard output)."""
     lines = [
-        "[supervisord]", "nodaemon=true", "logfile=/dev/stdout", "logfile_maxbytes=0", "loglevel=info",
-        f"pidfile={run_dir / 'supervisord.pid'}", f"childlogdir={run_dir}", "",
+        "[supervisord]",
+        "nodaemon=true",
+        "logfile=/dev/stdout",
+        "logfile_maxbytes=0",
+        "loglevel=info",
+        f"pidfile={run_dir / 'supervisord.pid'}",
+        f"childlogdir={run_dir}",
+        "",
     ]
     for process in planned:
-        lines += [f"[program:{process.name}]", f"command={_escape(shlex.join(process.command))}", f"directory={PROJECT_ROOT}"]
+        lines += [
+            f"[program:{process.name}]",
+            f"command={_escape(shlex.join(process.command))}",
+            f"directory={PROJECT_ROOT}",
+        ]
         if process.env:
             lines.append("environment=" + ",".join(f'{key}="{_escape(value)}"' for key, value in process.env.items()))
         lines += [f"{key}={value}" for key, value in SUPERVISED.items()] + [""]
@@ -238,13 +281,13 @@ def _announce(urls: dict[str, str]) -> None:
     print(
         "\nThe assistant is running.\n"
         f"  Demo page with the chat:  {urls['demo']}  (English: {urls['demo_en']})\n"
-        f"  Embed on a site:          <script src=\"{urls['widget']}\" data-language=\"nl\" defer></script>\n"
+        f'  Embed on a site:          <script src="{urls["widget"]}" data-language="nl" defer></script>\n'
         f"  Counsellor dashboard:     {urls['counsellor']}  (accounts: .venv/bin/python -m bot counsellor add NAME --role admin)\n"
         f"  Rasa REST channels:       POST {urls['webhooks'].replace(',', ', ')}  (loopback only)\n"
         f"  Action server:            {urls['actions'].rsplit('/', 1)[0]}  (loopback only)\n"
         "  Try it:\n"
         f"    curl -s {urls['webhook']} -H 'Content-Type: application/json' \\\n"
-        "      -d '{\"sender\": \"demo\", \"message\": \"hallo\"}'\n"
+        '      -d \'{"sender": "demo", "message": "hallo"}\'\n'
         "Press Ctrl-C to stop.\n",
         flush=True,
     )

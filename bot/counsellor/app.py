@@ -40,7 +40,9 @@ class DashboardHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in HEADERS}
-                kept = [(name, value) for name, value in message.get("headers", []) if name.decode().lower() not in names]
+                kept = [
+                    (name, value) for name, value in message.get("headers", []) if name.decode().lower() not in names
+                ]
                 message["headers"] = kept + [(name.encode(), value.encode()) for name, value in HEADERS]
             await send(message)
 

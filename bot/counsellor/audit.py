@@ -9,14 +9,35 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import Account, AuditEntry
 
-ACTIONS = frozenset({
-    "login", "login_failed", "logout",
-    "view_list", "view_transcript", "view_overview", "view_corrections", "view_accounts", "view_audit",
-    "note_add", "tag_add", "tag_remove", "review", "unreview", "mark_misunderstood", "unmark_misunderstood",
-    "export", "delete_conversation",
-    "account_create", "account_disable", "account_enable", "account_delete", "password_set",
-    "denied_admin_page", "denied_form",
-})
+ACTIONS = frozenset(
+    {
+        "login",
+        "login_failed",
+        "logout",
+        "view_list",
+        "view_transcript",
+        "view_overview",
+        "view_corrections",
+        "view_accounts",
+        "view_audit",
+        "note_add",
+        "tag_add",
+        "tag_remove",
+        "review",
+        "unreview",
+        "mark_misunderstood",
+        "unmark_misunderstood",
+        "export",
+        "delete_conversation",
+        "account_create",
+        "account_disable",
+        "account_enable",
+        "account_delete",
+        "password_set",
+        "denied_admin_page",
+        "denied_form",
+    }
+)
 COMMAND_LINE = "(command line)"
 UNKNOWN = "(unknown)"
 
@@ -32,7 +53,14 @@ def record(db: Session, actor: Optional[Account], action: str, target: Optional[
 def entries(db: Session, page: int, size: int) -> tuple[list[AuditEntry], int]:
     """Return one page of entries, newest first, and the number of entries."""
     total = db.execute(sa.select(sa.func.count()).select_from(AuditEntry)).scalar_one()
-    rows = db.execute(
-        sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset((page - 1) * size).limit(size)
-    ).scalars().all()
+    rows = (
+        db.execute(
+            sa.select(AuditEntry)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .offset((page - 1) * size)
+            .limit(size)
+        )
+        .scalars()
+        .all()
+    )
     return list(rows), total

@@ -59,6 +59,8 @@ def column_chart(title: str, items: Items, fmt: Callable[[float], str] = _number
             f'width="{slot * 0.7:.1f}" height="{bar:.1f}"><title>{escape(label)}: {escape(fmt(value))}</title></rect>'
         )
         if (len(items) - 1 - index) % label_every == 0:  # the newest column is always labelled
-            parts.append(f'<text class="label" x="{x + slot / 2:.1f}" y="{height - 10}" text-anchor="middle">{escape(label)}</text>')
+            parts.append(
+                f'<text class="label" x="{x + slot / 2:.1f}" y="{height - 10}" text-anchor="middle">{escape(label)}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))

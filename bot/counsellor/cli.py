@@ -20,8 +20,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         source.add_argument("--generate-password", action="store_true", help="make a random password and print it once")
         source.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     actions.add_parser("list", help="list the accounts")
-    for name, text in (("disable", "disable an account (ends its sessions)"), ("enable", "enable a disabled account"),
-                       ("delete", "delete an account (the audit log keeps its name)")):
+    for name, text in (
+        ("disable", "disable an account (ends its sessions)"),
+        ("enable", "enable a disabled account"),
+        ("delete", "delete an account (the audit log keeps its name)"),
+    ):
         actions.add_parser(name, help=text).add_argument("username")
     export = actions.add_parser("export", help="write the corrections as Rasa NLU training data (YAML)")
     export.add_argument("--out", help="file to write (default: settings.yml counsellor.export_path)")

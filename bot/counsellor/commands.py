@@ -67,11 +67,13 @@ def list_accounts(db: Session, args: argparse.Namespace, config: dict[str, Any])
 
 def set_active(active: bool) -> Command:
     """Return the command that enables or disables an account."""
+
     def command(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> None:
         account = _account(db, args.username)
         accounts.set_active(account, active)
         audit.record(db, None, "account_enable" if active else "account_disable", account.username)
         print(f"{'enabled' if active else 'disabled'} {account.username}")
+
     return command
 
 
@@ -94,8 +96,13 @@ def export(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> Non
 
 
 COMMANDS: dict[str, Command] = {
-    "add": add, "set-password": set_password, "list": list_accounts, "disable": set_active(False),
-    "enable": set_active(True), "delete": delete, "export": export,
+    "add": add,
+    "set-password": set_password,
+    "list": list_accounts,
+    "disable": set_active(False),
+    "enable": set_active(True),
+    "delete": delete,
+    "export": export,
 }
 
 

@@ -33,6 +33,7 @@ class Filters:
     @classmethod
     def parse(cls, query: Mapping[str, str]) -> "Filters":
         """Read the filters from a query string, dropping values that are not valid."""
+
         def pick(name: str, allowed: Sequence[str]) -> str:
             value = query.get(name, "")
             return value if value in allowed else ""
@@ -48,10 +49,16 @@ class Filters:
             return value if value.isdigit() and len(value) <= 6 else ""
 
         return cls(
-            date_from=day("date_from"), date_to=day("date_to"), language=pick("language", LANGUAGES),
-            min_messages=count("min_messages"), max_messages=count("max_messages"), flag=pick("flag", FLAG_CHOICES),
-            helpline=query.get("helpline", "")[:255], fallbacks=pick("fallbacks", ("with", "without")),
-            status=pick("status", ("reviewed", "unreviewed")), tag=query.get("tag", "").strip().lower()[:40],
+            date_from=day("date_from"),
+            date_to=day("date_to"),
+            language=pick("language", LANGUAGES),
+            min_messages=count("min_messages"),
+            max_messages=count("max_messages"),
+            flag=pick("flag", FLAG_CHOICES),
+            helpline=query.get("helpline", "")[:255],
+            fallbacks=pick("fallbacks", ("with", "without")),
+            status=pick("status", ("reviewed", "unreviewed")),
+            tag=query.get("tag", "").strip().lower()[:40],
         )
 
     def query_string(self, **extra: object) -> str:
@@ -63,18 +70,23 @@ class Filters:
         """Tell whether a conversation passes every filter."""
         day = local_date(summary.started, zone).isoformat()
         flagged = bool(summary.flags)
-        return all((
-            not self.date_from or day >= self.date_from,
-            not self.date_to or day <= self.date_to,
-            not self.language or self.language in summary.languages,
-            not self.min_messages or summary.messages >= int(self.min_messages),
-            not self.max_messages or summary.messages <= int(self.max_messages),
-            not self.flag or (self.flag == "any" and flagged) or (self.flag == "none" and not flagged) or self.flag in summary.flags,
-            not self.helpline or self.helpline in summary.helplines,
-            not self.fallbacks or (summary.fallbacks > 0) == (self.fallbacks == "with"),
-            not self.status or reviewed == (self.status == "reviewed"),
-            not self.tag or self.tag in tags,
-        ))
+        return all(
+            (
+                not self.date_from or day >= self.date_from,
+                not self.date_to or day <= self.date_to,
+                not self.language or self.language in summary.languages,
+                not self.min_messages or summary.messages >= int(self.min_messages),
+                not self.max_messages or summary.messages <= int(self.max_messages),
+                not self.flag
+                or (self.flag == "any" and flagged)
+                or (self.flag == "none" and not flagged)
+                or self.flag in summary.flags,
+                not self.helpline or self.helpline in summary.helplines,
+                not self.fallbacks or (summary.fallbacks > 0) == (self.fallbacks == "with"),
+                not self.status or reviewed == (self.status == "reviewed"),
+                not self.tag or self.tag in tags,
+            )
+        )
 
 
 @dataclass
@@ -88,15 +100,20 @@ class Page:
 
 
 def select(
-    summaries: Sequence[Summary], filters: Filters, reviewed: set[str], tags: Mapping[str, Sequence[str]],
-    zone: ZoneInfo, page: int, size: int,
+    summaries: Sequence[Summary],
+    filters: Filters,
+    reviewed: set[str],
+    tags: Mapping[str, Sequence[str]],
+    zone: ZoneInfo,
+    page: int,
+    size: int,
 ) -> Page:
     """Filter the conversations, newest first, and return page `page` (counted from 1)."""
     chosen = [s for s in summaries if filters.matches(s, s.sender_id in reviewed, tags.get(s.sender_id, ()), zone)]
     chosen.sort(key=lambda s: s.started, reverse=True)
     pages = max(1, -(-len(chosen) // size))
     number = min(max(1, page), pages)
-    return Page(chosen[(number - 1) * size:number * size], number, pages, len(chosen))
+    return Page(chosen[(number - 1) * size : number * size], number, pages, len(chosen))
 
 
 def page_number(value: Optional[str]) -> int:

@@ -30,22 +30,33 @@ class LoginGuard:
     def from_settings(cls, login: dict[str, Any], key: bytes) -> "LoginGuard":
         """Build the guard from settings.yml's `counsellor.login`."""
         return cls(
-            key, login["max_failures_per_user"], login["max_failures_per_client"],
-            timedelta(minutes=login["failure_window_minutes"]), timedelta(minutes=login["lockout_minutes"]),
+            key,
+            login["max_failures_per_user"],
+            login["max_failures_per_client"],
+            timedelta(minutes=login["failure_window_minutes"]),
+            timedelta(minutes=login["lockout_minutes"]),
         )
 
     def _keys(self, username: str, client: str) -> tuple[str, str]:
         """Return keyed hashes: neither typed names nor addresses are stored."""
+
         def digest(kind: str, value: str) -> str:
             return kind + ":" + hmac.new(self.key, value.encode(), hashlib.sha256).hexdigest()
+
         return digest("user", username.strip().lower()), digest("client", client)
 
     def _locked(self, db: Session, key: str, limit: int, now: datetime) -> bool:
         """Tell whether `key` reached `limit` failures in the window and its last one is within the lock-out."""
-        times = db.execute(
-            sa.select(LoginFailure.failed_at).where(LoginFailure.key == key, LoginFailure.failed_at > now - self.window)
-            .order_by(LoginFailure.failed_at.desc()).limit(limit)
-        ).scalars().all()
+        times = (
+            db.execute(
+                sa.select(LoginFailure.failed_at)
+                .where(LoginFailure.key == key, LoginFailure.failed_at > now - self.window)
+                .order_by(LoginFailure.failed_at.desc())
+                .limit(limit)
+            )
+            .scalars()
+            .all()
+        )
         return len(times) >= limit and now < times[0] + self.lockout
 
     def status(self, db: Session, username: str, client: str, now: Optional[datetime] = None) -> Optional[int]:

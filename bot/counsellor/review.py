@@ -53,7 +53,11 @@ def tags_of(db: Session, sender_id: str) -> list[str]:
 
 def notes_of(db: Session, sender_id: str) -> list[Note]:
     """Return a conversation's notes, oldest first."""
-    return list(db.execute(sa.select(Note).where(Note.conversation_id == sender_id).order_by(Note.created_at, Note.id)).scalars())
+    return list(
+        db.execute(
+            sa.select(Note).where(Note.conversation_id == sender_id).order_by(Note.created_at, Note.id)
+        ).scalars()
+    )
 
 
 def review_of(db: Session, sender_id: str) -> Optional[Review]:
@@ -83,7 +87,9 @@ def tags_by_conversation(db: Session) -> dict[str, list[str]]:
     return found
 
 
-def mark_misunderstood(db: Session, sender_id: str, turn: Turn, intent: str, intents: set[str], author: str) -> Correction:
+def mark_misunderstood(
+    db: Session, sender_id: str, turn: Turn, intent: str, intents: set[str], author: str
+) -> Correction:
     """Record that the bot misunderstood a typed message and which intent was right (replacing an earlier mark)."""
     if turn.speaker != "user" or turn.is_button:
         raise ReviewError("Only typed messages can be corrected.")
@@ -110,7 +116,9 @@ def corrections_of(db: Session, sender_id: str) -> dict[int, Correction]:
 
 def all_corrections(db: Session) -> list[Correction]:
     """Return every correction, by intent and then oldest first."""
-    return list(db.execute(sa.select(Correction).order_by(Correction.intent, Correction.created_at, Correction.id)).scalars())
+    return list(
+        db.execute(sa.select(Correction).order_by(Correction.intent, Correction.created_at, Correction.id)).scalars()
+    )
 
 
 def delete_conversation(db: Session, sender_id: str) -> int:

@@ -35,12 +35,21 @@ class SessionPolicy:
     def start(self, db: DbSession, account: Account, now: Optional[datetime] = None) -> str:
         """Create a session for the account (with a fresh CSRF token) and return its cookie token."""
         now = now or utcnow()
-        db.execute(sa.delete(Session).where(
-            (Session.last_seen_at < now - self.idle) | (Session.created_at < now - self.lifetime)
-        ))
+        db.execute(
+            sa.delete(Session).where(
+                (Session.last_seen_at < now - self.idle) | (Session.created_at < now - self.lifetime)
+            )
+        )
         token = secrets.token_urlsafe(32)
-        db.add(Session(token_hash=token_hash(token), csrf_token=secrets.token_urlsafe(32), account=account,
-                       created_at=now, last_seen_at=now))
+        db.add(
+            Session(
+                token_hash=token_hash(token),
+                csrf_token=secrets.token_urlsafe(32),
+                account=account,
+                created_at=now,
+                last_seen_at=now,
+            )
+        )
         db.flush()
         return token
 

@@ -34,14 +34,16 @@ from bot.store.transcripts import SummaryCache, conversation_key, find_sender, s
 HERE = Path(__file__).resolve().parent
 BASE = "/counsellor"
 FLAG_LABELS = {
-    "danger_now": "danger now", "crisis": "crisis", "child_victim": "child disclosing",
-    "share_material": "material shared", "seek_material": "material asked for",
+    "danger_now": "danger now",
+    "crisis": "crisis",
+    "child_victim": "child disclosing",
+    "share_material": "material shared",
+    "seek_material": "material asked for",
 }
 GENERIC_LOGIN_ERROR = "The username or password is wrong, or the account is disabled."
 LOCKED_MESSAGE = "Too many failed attempts. Wait {minutes} minutes, then try again."
 POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
 
@@ -73,7 +75,8 @@ class Dashboard:
         self.cookie = self.config["cookie_name"]
         self.login_cookie = self.cookie + "_login"
         self.policy = SessionPolicy(
-            timedelta(minutes=self.config["idle_timeout_minutes"]), timedelta(hours=self.config["absolute_lifetime_hours"])
+            timedelta(minutes=self.config["idle_timeout_minutes"]),
+            timedelta(hours=self.config["absolute_lifetime_hours"]),
         )
         self.guard = LoginGuard.from_settings(self.config["login"], key)
         self.attempts = RateLimiter(self.config["login"]["attempts_per_minute"], 60)
@@ -81,8 +84,11 @@ class Dashboard:
         self.summaries = SummaryCache()
         self.intents = intents()
         self.templates = Environment(
-            loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
         )
         self.templates.filters.update(when=self.when, flag=lambda name: FLAG_LABELS.get(name, name), percent=percent)
         self.templates.globals.update(base=BASE, flags=SAFETY_INTENTS)
@@ -116,6 +122,7 @@ class Dashboard:
 
     def page(self, handler: Handler, admin_only: bool = False) -> Callable[[Request], Any]:
         """Wrap a handler: read the form, then (in a worker thread) check login, role and CSRF token."""
+
         async def endpoint(request: Request) -> Response:
             form = None
             if request.method == "POST":
@@ -124,13 +131,16 @@ class Dashboard:
                 except FormError as error:
                     return self.error(error.status, error.message)
             return await run_in_threadpool(self._authenticated, handler, request, form, admin_only)
+
         return endpoint
 
     def admin_page(self, handler: Handler) -> Callable[[Request], Any]:
         """Wrap a handler that only admins may use."""
         return self.page(handler, admin_only=True)
 
-    def _authenticated(self, handler: Handler, request: Request, form: Optional[dict[str, str]], admin_only: bool) -> Response:
+    def _authenticated(
+        self, handler: Handler, request: Request, form: Optional[dict[str, str]], admin_only: bool
+    ) -> Response:
         """Run the handler for a logged-in account with the right role and a valid CSRF token."""
         token = request.cookies.get(self.cookie)
         with self.database.session() as db:
@@ -145,7 +155,9 @@ class Dashboard:
                 return self.error(403, "This page is for admins only.")
             if form is not None and not csrf.valid(session.csrf_token, form.get(csrf.FIELD)):
                 audit.record(db, session.account, "denied_form", request.url.path)
-                return self.error(403, "The form has expired or did not come from this dashboard. Reload the page and try again.")
+                return self.error(
+                    403, "The form has expired or did not come from this dashboard. Reload the page and try again."
+                )
             return handler(Ctx(request, db, session, form or {}))
 
     def render(self, ctx: Optional[Ctx], template: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -212,7 +224,9 @@ class Dashboard:
         with self.database.session() as db:
             locked = self.guard.status(db, username, client)
             if locked:
-                return self._login_refused(request, form, locked, LOCKED_MESSAGE.format(minutes=self.config["login"]["lockout_minutes"]))
+                return self._login_refused(
+                    request, form, locked, LOCKED_MESSAGE.format(minutes=self.config["login"]["lockout_minutes"])
+                )
             account = accounts.authenticate(db, username, password)
             if account is None:
                 self.guard.record_failure(db, username, client)
@@ -230,7 +244,9 @@ class Dashboard:
     def _login_refused(self, request: Request, form: dict[str, str], status: int, message: str) -> Response:
         """Show the login form again with a message (and a Retry-After when locked)."""
         token = request.cookies.get(self.login_cookie) or csrf.new_token()
-        response = self.render(None, "login.html", status, csrf_token=token, username=form.get("username", "")[:64], message=message)
+        response = self.render(
+            None, "login.html", status, csrf_token=token, username=form.get("username", "")[:64], message=message
+        )
         if status in (423, 429):
             response.headers["retry-after"] = str(60 * self.config["login"]["lockout_minutes"] if status == 423 else 60)
         return response
@@ -250,12 +266,27 @@ class Dashboard:
         filters = listing.Filters.parse(ctx.request.query_params)
         summaries = self.summaries.all(ctx.db.connection())
         reviewed, tags = review.reviewed_ids(ctx.db), review.tags_by_conversation(ctx.db)
-        page = listing.select(summaries, filters, reviewed, tags, self.zone,
-                              listing.page_number(ctx.request.query_params.get("page")), self.config["page_size"])
+        page = listing.select(
+            summaries,
+            filters,
+            reviewed,
+            tags,
+            self.zone,
+            listing.page_number(ctx.request.query_params.get("page")),
+            self.config["page_size"],
+        )
         audit.record(ctx.db, ctx.account, "view_list")
         helplines = sorted({name for summary in summaries for name in summary.helplines})
-        return self.render(ctx, "conversations.html", page=page, filters=filters, reviewed=reviewed, tags=tags,
-                           helplines=helplines, languages=LANGUAGES)
+        return self.render(
+            ctx,
+            "conversations.html",
+            page=page,
+            filters=filters,
+            reviewed=reviewed,
+            tags=tags,
+            helplines=helplines,
+            languages=LANGUAGES,
+        )
 
     def transcript_page(self, ctx: Ctx, error: str = "", status: int = 200) -> Response:
         """Show a conversation's messages and replies, with notes, tags and corrections."""
@@ -266,9 +297,18 @@ class Dashboard:
         summary = summarize(ctx.db.connection(), sender)
         audit.record(ctx.db, ctx.account, "view_transcript", key)
         return self.render(
-            ctx, "transcript.html", status, key=key, summary=summary, turns=transcript(ctx.db.connection(), sender),
-            notes=review.notes_of(ctx.db, sender), tags=review.tags_of(ctx.db, sender), review=review.review_of(ctx.db, sender),
-            corrections=review.corrections_of(ctx.db, sender), intents=self.intents, error=error,
+            ctx,
+            "transcript.html",
+            status,
+            key=key,
+            summary=summary,
+            turns=transcript(ctx.db.connection(), sender),
+            notes=review.notes_of(ctx.db, sender),
+            tags=review.tags_of(ctx.db, sender),
+            review=review.review_of(ctx.db, sender),
+            corrections=review.corrections_of(ctx.db, sender),
+            intents=self.intents,
+            error=error,
             max_note_chars=self.config["max_note_chars"],
         )
 
@@ -286,22 +326,38 @@ class Dashboard:
 
     def add_note(self, ctx: Ctx) -> Response:
         """Add a note to the conversation."""
-        return self._change(ctx, "note_add", lambda sender: review.add_note(
-            ctx.db, sender, ctx.account.username, ctx.form.get("text", ""), self.config["max_note_chars"]), "#notes")
+        return self._change(
+            ctx,
+            "note_add",
+            lambda sender: review.add_note(
+                ctx.db, sender, ctx.account.username, ctx.form.get("text", ""), self.config["max_note_chars"]
+            ),
+            "#notes",
+        )
 
     def add_tag(self, ctx: Ctx) -> Response:
         """Add a tag to the conversation."""
-        return self._change(ctx, "tag_add", lambda sender: review.add_tag(ctx.db, sender, ctx.account.username, ctx.form.get("tag", "")), "#notes")
+        return self._change(
+            ctx,
+            "tag_add",
+            lambda sender: review.add_tag(ctx.db, sender, ctx.account.username, ctx.form.get("tag", "")),
+            "#notes",
+        )
 
     def remove_tag(self, ctx: Ctx) -> Response:
         """Remove a tag from the conversation."""
-        return self._change(ctx, "tag_remove", lambda sender: review.remove_tag(ctx.db, sender, ctx.form.get("tag", "")), "#notes")
+        return self._change(
+            ctx, "tag_remove", lambda sender: review.remove_tag(ctx.db, sender, ctx.form.get("tag", "")), "#notes"
+        )
 
     def set_review(self, ctx: Ctx) -> Response:
         """Mark the conversation as reviewed, or not."""
         reviewed = ctx.form.get("reviewed") == "1"
-        return self._change(ctx, "review" if reviewed else "unreview",
-                            lambda sender: review.set_reviewed(ctx.db, sender, ctx.account.username, reviewed))
+        return self._change(
+            ctx,
+            "review" if reviewed else "unreview",
+            lambda sender: review.set_reviewed(ctx.db, sender, ctx.account.username, reviewed),
+        )
 
     def mark(self, ctx: Ctx) -> Response:
         """Record that the bot misunderstood a message, and the right intent."""
@@ -311,14 +367,18 @@ class Dashboard:
             turn = user_turn(ctx.db.connection(), sender, event_id)
             if turn is None:
                 raise review.ReviewError("That message is not in this conversation.")
-            review.mark_misunderstood(ctx.db, sender, turn, ctx.form.get("intent", ""), set(self.intents), ctx.account.username)
+            review.mark_misunderstood(
+                ctx.db, sender, turn, ctx.form.get("intent", ""), set(self.intents), ctx.account.username
+            )
 
         return self._change(ctx, "mark_misunderstood", change, f"#turn-{event_id}")
 
     def unmark(self, ctx: Ctx) -> Response:
         """Remove a correction."""
         event_id = ctx.request.path_params["event_id"]
-        return self._change(ctx, "unmark_misunderstood", lambda sender: review.unmark(ctx.db, sender, event_id), f"#turn-{event_id}")
+        return self._change(
+            ctx, "unmark_misunderstood", lambda sender: review.unmark(ctx.db, sender, event_id), f"#turn-{event_id}"
+        )
 
     def delete(self, ctx: Ctx) -> Response:
         """Delete the conversation from the tracker store and the dashboard (admins, after confirming)."""
@@ -337,14 +397,24 @@ class Dashboard:
         """List the corrected messages, ready for export."""
         audit.record(ctx.db, ctx.account, "view_corrections")
         rows = review.all_corrections(ctx.db)
-        return self.render(ctx, "corrections.html", corrections=rows, keys={row.conversation_id: conversation_key(row.conversation_id) for row in rows})
+        return self.render(
+            ctx,
+            "corrections.html",
+            corrections=rows,
+            keys={row.conversation_id: conversation_key(row.conversation_id) for row in rows},
+        )
 
     def export(self, ctx: Ctx) -> Response:
         """Download the corrections as Rasa NLU training data (YAML)."""
-        text, count = to_nlu_yaml(review.all_corrections(ctx.db), training_texts(project_path(self.config["training_data"])))
+        text, count = to_nlu_yaml(
+            review.all_corrections(ctx.db), training_texts(project_path(self.config["training_data"]))
+        )
         audit.record(ctx.db, ctx.account, "export", f"examples={count}")
-        return Response(text, media_type="application/x-yaml; charset=utf-8",
-                        headers={"content-disposition": 'attachment; filename="nlu_corrections.yml"'})
+        return Response(
+            text,
+            media_type="application/x-yaml; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="nlu_corrections.yml"'},
+        )
 
     def overview_page(self, ctx: Ctx) -> Response:
         """Show conversations per day and category, signposts, help lines and the fallback rate as SVG charts."""
@@ -352,11 +422,20 @@ class Dashboard:
         figures = overview(self.summaries.all(ctx.db.connection()), datetime.now(self.zone).date(), days, self.zone)
         audit.record(ctx.db, ctx.account, "view_overview")
         return self.render(
-            ctx, "overview.html", figures=figures, days=days,
+            ctx,
+            "overview.html",
+            figures=figures,
+            days=days,
             per_day=charts.column_chart("Conversations per day", [(day_label(d), n) for d, n in figures.per_day]),
-            fallback_rate=charts.column_chart("Fallback rate per day", [(day_label(d), r) for d, r in figures.fallback_rate_per_day], fmt=percent),
-            categories=charts.bar_chart("Conversations per category", [(FLAG_LABELS.get(c, c), n) for c, n in figures.categories]),
-            signposts=charts.bar_chart("Signposts given", [(name.replace("_", " "), n) for name, n in figures.signposts]),
+            fallback_rate=charts.column_chart(
+                "Fallback rate per day", [(day_label(d), r) for d, r in figures.fallback_rate_per_day], fmt=percent
+            ),
+            categories=charts.bar_chart(
+                "Conversations per category", [(FLAG_LABELS.get(c, c), n) for c, n in figures.categories]
+            ),
+            signposts=charts.bar_chart(
+                "Signposts given", [(name.replace("_", " "), n) for name, n in figures.signposts]
+            ),
             helplines=charts.bar_chart("Help lines shown", figures.helplines),
         )
 

@@ -9,12 +9,35 @@ from bot.privacy.redaction import redact
 
 # Fields of Rasa's structured (structlog, JSON) records that carry what a person typed
 # or what the bot said; the same list as Rasa's own anonymiser (rasa/utils/log_utils.py).
-TEXT_FIELDS = frozenset({
-    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities", "prediction_events",
-    "tracker_latest_message", "prefilled_slots", "message", "response", "slot_candidates", "rasa_event", "rasa_events",
-    "tracker_states", "current_states", "old_states", "successes", "current_entity", "next_entity", "states", "entity",
-    "token_text", "user_message", "json_message",
-})
+TEXT_FIELDS = frozenset(
+    {
+        "text",
+        "response_text",
+        "user_text",
+        "slot_values",
+        "parse_data_text",
+        "parse_data_entities",
+        "prediction_events",
+        "tracker_latest_message",
+        "prefilled_slots",
+        "message",
+        "response",
+        "slot_candidates",
+        "rasa_event",
+        "rasa_events",
+        "tracker_states",
+        "current_states",
+        "old_states",
+        "successes",
+        "current_entity",
+        "next_entity",
+        "states",
+        "entity",
+        "token_text",
+        "user_message",
+        "json_message",
+    }
+)
 REMOVED = "[removed]"
 
 
@@ -38,4 +61,6 @@ def without_text_fields(message: str) -> str:
         return message
     if not isinstance(fields, dict):
         return message
-    return json.dumps({key: REMOVED if key in TEXT_FIELDS else value for key, value in fields.items()}, ensure_ascii=False)
+    return json.dumps(
+        {key: REMOVED if key in TEXT_FIELDS else value for key, value in fields.items()}, ensure_ascii=False
+    )

@@ -64,13 +64,69 @@ BSN_CONTEXT = re.compile(r"\b(?:bsn|burgerservicenummer|sofi-?nummer|citizen ser
 IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", re.IGNORECASE)
 POSTCODE = re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b", re.IGNORECASE)
-POSTCODE_WORDS = {"en", "de", "is", "in", "op", "of", "te", "ik", "je", "we", "ze", "al", "om", "nu", "na", "la",
-                  "to", "at", "on", "an", "as", "by", "if", "it", "no", "or", "so", "up", "us", "am", "be", "do",
-                  "go", "he", "me", "my", "jr", "km", "kg", "cm", "mm", "ml", "uu"}
+POSTCODE_WORDS = {
+    "en",
+    "de",
+    "is",
+    "in",
+    "op",
+    "of",
+    "te",
+    "ik",
+    "je",
+    "we",
+    "ze",
+    "al",
+    "om",
+    "nu",
+    "na",
+    "la",
+    "to",
+    "at",
+    "on",
+    "an",
+    "as",
+    "by",
+    "if",
+    "it",
+    "no",
+    "or",
+    "so",
+    "up",
+    "us",
+    "am",
+    "be",
+    "do",
+    "go",
+    "he",
+    "me",
+    "my",
+    "jr",
+    "km",
+    "kg",
+    "cm",
+    "mm",
+    "ml",
+    "uu",
+}
 
 # The RDW's sidecodes of Dutch licence plates: X a letter, 9 a digit. Written with or without dashes.
-SIDECODES = ("XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9", "9-XXX-99",
-             "XX-999-X", "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9")
+SIDECODES = (
+    "XX-99-99",
+    "99-99-XX",
+    "99-XX-99",
+    "XX-99-XX",
+    "XX-XX-99",
+    "99-XX-XX",
+    "99-XXX-9",
+    "9-XXX-99",
+    "XX-999-X",
+    "X-999-XX",
+    "XXX-99-X",
+    "X-99-XXX",
+    "9-XX-999",
+    "999-XX-9",
+)
 
 
 def _sidecode_pattern(sidecode: str, separator: str) -> str:
@@ -134,12 +190,12 @@ STRONG_NAME = re.compile(r"(?P<name>[A-Za-zÀ-ÿ'-]{2,})")
 NOT_A_NAME = frozenset({"niet", "not", "anoniem", "anonymous", "een", "a", "the", "de", "het"})
 RELATIONS = {
     "nl": r"broer(?:tje)?|zus(?:je)?|zuster|vader|moeder|pa|ma|papa|mama|oom|tante|neef(?:je)?|nicht(?:je)?"
-          r"|vriend(?:je)?|vriendin(?:netje)?|buurman|buurvrouw|buurjongen|buurmeisje|collega|stiefvader|stiefmoeder"
-          r"|stiefbroer|stiefzus|stiefpa|stiefma|man|vrouw|opa|oma|zoon(?:tje)?|dochter(?:tje)?|baas|leraar|lerares"
-          r"|trainer|coach|ex|partner|vriendje|klasgenoot|klasgenote",
+    r"|vriend(?:je)?|vriendin(?:netje)?|buurman|buurvrouw|buurjongen|buurmeisje|collega|stiefvader|stiefmoeder"
+    r"|stiefbroer|stiefzus|stiefpa|stiefma|man|vrouw|opa|oma|zoon(?:tje)?|dochter(?:tje)?|baas|leraar|lerares"
+    r"|trainer|coach|ex|partner|vriendje|klasgenoot|klasgenote",
     "en": r"brother|sister|father|mother|dad|mum|mom|uncle|aunt|auntie|cousin|nephew|niece|friend|boyfriend"
-          r"|girlfriend|neighbou?r|colleague|stepfather|stepdad|stepmother|stepmom|stepbrother|stepsister|husband|wife"
-          r"|grandpa|grandma|grandfather|grandmother|son|daughter|boss|teacher|coach|ex|partner|classmate",
+    r"|girlfriend|neighbou?r|colleague|stepfather|stepdad|stepmother|stepmom|stepbrother|stepsister|husband|wife"
+    r"|grandpa|grandma|grandfather|grandmother|son|daughter|boss|teacher|coach|ex|partner|classmate",
 }
 TITLES = {
     "nl": r"meneer|mijnheer|mnr|dhr|de\s+heer|mevrouw|mevr|mw|juf|juffrouw|meester|dokter",
@@ -195,8 +251,13 @@ def _month_pattern() -> str:
     """Match a Dutch or English month, written out, abbreviated or slightly misspelt (Babel's month names)."""
     widths: tuple[Literal["wide", "abbreviated"], ...] = ("wide", "abbreviated")
     contexts: tuple[Literal["format", "stand-alone"], ...] = ("format", "stand-alone")
-    names = {name.lower().rstrip(".") for code in LANGUAGES for width in widths
-             for context in contexts for name in get_month_names(width, context, code).values()}
+    names = {
+        name.lower().rstrip(".")
+        for code in LANGUAGES
+        for width in widths
+        for context in contexts
+        for name in get_month_names(width, context, code).values()
+    }
     return rf"(?:{'|'.join(sorted({name[:3] for name in names}))})[a-z]{{0,7}}\.?"
 
 
@@ -273,13 +334,17 @@ def lexicon(language: str) -> Lexicon:
     nouns, verbs = set(index.get("noun", ())), set(index.get("verb", ()))
     closed = {lemma for pos, lemmas in index.items() if pos not in ("noun", "verb") for lemma in lemmas}
     closed |= {form for pos, table in exceptions.items() if pos not in ("noun", "verb") for form in table}
-    inflected = {form for form, lemma in lookup.items()
-                 if form != lemma and form not in nouns and (lemma in verbs or lemma in closed)}
+    inflected = {
+        form
+        for form, lemma in lookup.items()
+        if form != lemma and form not in nouns and (lemma in verbs or lemma in closed)
+    }
     inflected |= {form for form in exceptions.get("verb", {}) if form not in nouns}
     words = set(lookup) | set(lookup.values()) | nouns | verbs | closed | stop
     words |= {lemma for table in exceptions.values() for lemmas in table.values() for lemma in lemmas}
-    suffix_rules = tuple(sorted({(suffix, lemma) for pos, pairs in rules.items() if pos != "punct"
-                                 for suffix, lemma in pairs if suffix}))
+    suffix_rules = tuple(
+        sorted({(suffix, lemma) for pos, pairs in rules.items() if pos != "punct" for suffix, lemma in pairs if suffix})
+    )
     return Lexicon(frozenset(words), stop, frozenset(closed | inflected | stop), suffix_rules)
 
 
@@ -355,8 +420,13 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
     """Return one-word names that are not people: countries, languages and the software the bot runs on."""
-    places = {name for code in LANGUAGES for table in (Locale(code).territories, Locale(code).languages)
-              for name in table.values() if " " not in name}
+    places = {
+        name
+        for code in LANGUAGES
+        for table in (Locale(code).territories, Locale(code).languages)
+        for name in table.values()
+        if " " not in name
+    }
     software = {distribution.metadata["Name"] for distribution in importlib.metadata.distributions()}
     return frozenset(word.lower() for word in places | software)
 
@@ -408,12 +478,16 @@ def _name_start(text: str, start: int) -> int:
     return start
 
 
-def _regex_spans(pattern: re.Pattern, kind: str, accept: Callable[[str], bool] = lambda _: True) -> Callable[[str], Iterator[Span]]:
+def _regex_spans(
+    pattern: re.Pattern, kind: str, accept: Callable[[str], bool] = lambda _: True
+) -> Callable[[str], Iterator[Span]]:
     """Build a detector from a pattern and a validator for its matches."""
+
     def detect(text: str) -> Iterator[Span]:
         for match in pattern.finditer(text):
             if accept(match.group()):
                 yield Span(match.start(), match.end(), kind)
+
     return detect
 
 
@@ -464,7 +538,11 @@ def _valid_date(year: str, month: str, day: str) -> bool:
 def _numeric_dates(text: str) -> Iterator[Span]:
     """Find dates such as 11-04-2008, 11/04/2008 and 2008-04-11 that are real calendar dates."""
     for match in NUMERIC_DATE.finditer(text):
-        parts = match.group("year", "month", "day") if match.group("year") else match.group("iso_year", "iso_month", "iso_day")
+        parts = (
+            match.group("year", "month", "day")
+            if match.group("year")
+            else match.group("iso_year", "iso_month", "iso_day")
+        )
         if _valid_date(*parts):
             yield Span(match.start(), match.end(), "date")
 
@@ -490,8 +568,11 @@ def _platform_handles(text: str) -> Iterator[Span]:
 
 def _street_start(text: str, start: int) -> int:
     """Extend a street name over the capitalised words before it: "Meerdervoort" -> "Laan van Meerdervoort"."""
-    while (match := PREVIOUS_STREET_PART.search(text, 0, start)) and NAME_WORD.fullmatch(match.group("word")) \
-            and not _never_a_name(match.group("word")):
+    while (
+        (match := PREVIOUS_STREET_PART.search(text, 0, start))
+        and NAME_WORD.fullmatch(match.group("word"))
+        and not _never_a_name(match.group("word"))
+    ):
         start = match.start()
     return start
 
@@ -526,7 +607,12 @@ def _schools_before_type(text: str) -> Iterator[Span]:
         name, kind = match.group("name"), match.group("type")
         if _function_word(name.split()[0]) or re.fullmatch(SCHOOL_TYPES, f"{name} {kind}", re.IGNORECASE):
             continue
-        if not match.group("article") and kind.islower() and " " not in name and _sentence_start(text, match.start("name")):
+        if (
+            not match.group("article")
+            and kind.islower()
+            and " " not in name
+            and _sentence_start(text, match.start("name"))
+        ):
             continue  # "Middelbare school is zwaar": a word that starts the sentence is capitalised anyway
         yield Span(match.start("name"), match.end(), "school")
 
@@ -551,8 +637,11 @@ def _cued_names(text: str) -> Iterator[Span]:
     for language, cue in NAME_CUES.items():
         for match in cue.finditer(text):
             part = FIRST_PART.match(text, match.end())
-            if part and (_capital_name(part.group("word"), language)
-                         or not part.group("particles") and _unknown_lower_word(part.group("word"))):
+            if part and (
+                _capital_name(part.group("word"), language)
+                or not part.group("particles")
+                and _unknown_lower_word(part.group("word"))
+            ):
                 yield Span(part.start(), _name_end(text, part.end()), "name")
 
 
@@ -560,8 +649,12 @@ def _free_names(text: str) -> Iterator[Span]:
     """Find capitalised words inside a sentence that no dictionary knows and no place context explains."""
     for match in CAPITALISED.finditer(text):
         word = match.group()
-        if _is_word(word) or _is_known(word) or _sentence_start(text, match.start()) \
-                or PLACE_CONTEXT.search(text, 0, match.start()):
+        if (
+            _is_word(word)
+            or _is_known(word)
+            or _sentence_start(text, match.start())
+            or PLACE_CONTEXT.search(text, 0, match.start())
+        ):
             continue
         yield Span(_name_start(text, match.start()), _name_end(text, match.end()), "name")
 
@@ -630,7 +723,7 @@ def redact(text: str) -> str:
         return text
     pieces, position = [], 0
     for span in find_personal_data(text):
-        pieces.append(text[position:span.start])
+        pieces.append(text[position : span.start])
         pieces.append(PLACEHOLDERS[span.kind])
         position = span.end
     pieces.append(text[position:])

@@ -99,7 +99,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         rasa_engine: sa.engine.Engine = self.engine
         if rasa_engine.dialect.name == "sqlite":
             rasa_engine.dispose()
-            self.engine = sa.create_engine(rasa_engine.url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, poolclass=sa.pool.QueuePool)
+            self.engine = sa.create_engine(
+                rasa_engine.url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, poolclass=sa.pool.QueuePool
+            )
             sa.event.listen(self.engine, "connect", _tune_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._stored_counts: OrderedDict[str, int] = OrderedDict()
@@ -110,7 +112,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """Read the latest session as Rasa does, and remember how many of its events are stored."""
         with self.session_scope() as session:
             rows = session.execute(self._latest_session, {"sender_id": sender_id}).scalars().all()
-        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots) if rows and self.domain else None
+        tracker = (
+            DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots)
+            if rows and self.domain
+            else None
+        )
         self._remember_stored(sender_id, len(tracker.events) if tracker else 0)
         return tracker
 

@@ -34,8 +34,30 @@ PATTERNS_FILE = Path(__file__).with_name("patterns.yml")
 MINOR_AGE = re.compile(r"^(?:[6-9]|1[0-7])(?:yo|y|j|jr|jaar|years?)?$")
 ADULT_AGE = re.compile(r"^(?:1[89]|[2-9]\d)(?:yo|y|j|jr|jaar|years?)?$")
 MINOR_WORDS = {
-    "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien",
-    "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "zes",
+    "zeven",
+    "acht",
+    "negen",
+    "tien",
+    "elf",
+    "twaalf",
+    "dertien",
+    "veertien",
+    "vijftien",
+    "zestien",
+    "zeventien",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
 }
 REPEATED = re.compile(r"(.)\1{2,}")
 DOUBLED = re.compile(r"(.)\1+")
@@ -47,7 +69,9 @@ CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK")  # letters that look Latin ("dооd" 
 def fold_confusables(text: str) -> str:
     """Return text with fullwidth and mathematical letters (NFKC) and Cyrillic or Greek letters written in Latin."""
     composed = unicodedata.normalize("NFKC", text)
-    return "".join(anyascii(char) if unicodedata.name(char, "").startswith(CONFUSABLE_SCRIPTS) else char for char in composed)
+    return "".join(
+        anyascii(char) if unicodedata.name(char, "").startswith(CONFUSABLE_SCRIPTS) else char for char in composed
+    )
 
 
 def normalise(text: str) -> str:
@@ -321,13 +345,17 @@ class SafetyMatcher:
             spec = patterns["categories"][name]
             categories.append(
                 Category(
-                    name, spec["intent"], rules_of(name, spec),
+                    name,
+                    spec["intent"],
+                    rules_of(name, spec),
                     yields_to=frozenset(spec.get("yields_to") or ()),
                     yield_confidence=float(spec.get("yield_confidence", 0.0)),
                 )
             )
         counters = [
-            CounterEvidence(f"counter_evidence/{index}", frozenset(spec["intents"]), rules_of(f"counter_evidence/{index}", spec))
+            CounterEvidence(
+                f"counter_evidence/{index}", frozenset(spec["intents"]), rules_of(f"counter_evidence/{index}", spec)
+            )
             for index, spec in enumerate(patterns.get("counter_evidence") or [])
         ]
         return cls(categories, patterns.get("never_downgrade", ()), counters)

@@ -31,7 +31,9 @@ def delete_conversations(connection: Connection, sender_ids: list[str]) -> int:
 
 def purge(days: Optional[int] = None, url: Optional[str] = None, now: Optional[float] = None) -> int:
     """Delete every conversation whose newest event is older than `days`; return how many."""
-    cutoff = (now if now is not None else time.time()) - (days if days is not None else retention_days()) * SECONDS_PER_DAY
+    cutoff = (now if now is not None else time.time()) - (
+        days if days is not None else retention_days()
+    ) * SECONDS_PER_DAY
     engine = make_engine(url or database_url())
     with engine.begin() as connection:
         senders = idle_senders(connection, cutoff)

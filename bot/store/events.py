@@ -10,7 +10,8 @@ from sqlalchemy.engine import Connection
 # The shape of Rasa's SQLTrackerStore.SQLEvent table (tests/test_store.py checks it against Rasa's own),
 # declared here so that the web tier and the dashboard do not load Rasa to read it.
 EVENTS = sa.Table(
-    "events", sa.MetaData(),
+    "events",
+    sa.MetaData(),
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("type_name", sa.String(255), nullable=False),

@@ -52,7 +52,14 @@ def database_url(endpoints_file: Optional[str] = None) -> str:
     if host:
         parsed = sa.engine.make_url(f"scheme://{host}")
         host, port = parsed.host or host, parsed.port or port
-    return str(sa.engine.URL.create(
-        dialect, options.get("username"), options.get("password"), host,
-        int(port) if port is not None and port != "" else None, database, options.get("query") or {},
-    ))
+    return str(
+        sa.engine.URL.create(
+            dialect,
+            options.get("username"),
+            options.get("password"),
+            host,
+            int(port) if port is not None and port != "" else None,
+            database,
+            options.get("query") or {},
+        )
+    )

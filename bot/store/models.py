@@ -51,7 +51,9 @@ class Session(Base):
     id = sa.Column(sa.Integer, primary_key=True)
     token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
     csrf_token = sa.Column(sa.String(64), nullable=False)
-    account_id = sa.Column(sa.Integer, sa.ForeignKey("counsellor_accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    account_id = sa.Column(
+        sa.Integer, sa.ForeignKey("counsellor_accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     last_seen_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     account = relationship("Account", back_populates="sessions")

@@ -82,7 +82,7 @@ class Summary:
             if row.action_name == FALLBACK_ACTION:
                 self.fallbacks += 1
             elif row.action_name.startswith(SIGNPOST_PREFIX):
-                _append_new(self.signposts, row.action_name[len(SIGNPOST_PREFIX):])
+                _append_new(self.signposts, row.action_name[len(SIGNPOST_PREFIX) :])
         elif row.type_name == "slot" and row.action_name in HELPLINE_SLOTS:
             value = json.loads(row.data).get("value")
             if value:
@@ -104,7 +104,11 @@ def _summary_rows(connection: Connection, senders: list[str]) -> Iterator[Any]:
     )
     query = (
         sa.select(
-            EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.intent_name, EVENTS.c.action_name,
+            EVENTS.c.sender_id,
+            EVENTS.c.type_name,
+            EVENTS.c.timestamp,
+            EVENTS.c.intent_name,
+            EVENTS.c.action_name,
             sa.case((needs_data, EVENTS.c.data), else_=sa.null()).label("data"),
         )
         .where(EVENTS.c.sender_id.in_(senders), EVENTS.c.type_name.in_(("user", "action", "slot", "bot")))
@@ -134,13 +138,15 @@ class SummaryCache:
         """Return a summary of every conversation in the tracker store."""
         if not events_table_exists(connection):
             return []
-        newest = dict(connection.execute(
-            sa.select(EVENTS.c.sender_id, sa.func.max(EVENTS.c.id)).group_by(EVENTS.c.sender_id)
-        ).all())
+        newest = dict(
+            connection.execute(
+                sa.select(EVENTS.c.sender_id, sa.func.max(EVENTS.c.id)).group_by(EVENTS.c.sender_id)
+            ).all()
+        )
         with self._lock:
             stale = [sender for sender, last_id in newest.items() if self._cache.get(sender, (None,))[0] != last_id]
             for start in range(0, len(stale), self.CHUNK):
-                fresh = {sender: Summary(sender) for sender in stale[start:start + self.CHUNK]}
+                fresh = {sender: Summary(sender) for sender in stale[start : start + self.CHUNK]}
                 for row in _summary_rows(connection, list(fresh)):
                     fresh[row.sender_id].add(row)
                 self._cache.update((sender, (newest[sender], summary)) for sender, summary in fresh.items())
@@ -182,15 +188,22 @@ def _turn(event_id: int, data: dict[str, Any]) -> Turn:
     """Build a turn from an event's JSON data."""
     timestamp = float(data.get("timestamp") or 0)
     if data.get("event") == "bot":
-        buttons = [str(b.get("title", "")) for b in ((data.get("data") or {}).get("buttons") or []) if isinstance(b, dict)]
+        buttons = [
+            str(b.get("title", "")) for b in ((data.get("data") or {}).get("buttons") or []) if isinstance(b, dict)
+        ]
         return Turn(event_id, "bot", timestamp, str(data.get("text") or ""), buttons=buttons)
     parse = data.get("parse_data") or {}
     intent = parse.get("intent") or {}
     safety = parse.get("safety") or {}
     return Turn(
-        event_id, "user", timestamp, str(data.get("text") or ""),
-        intent=intent.get("name"), confidence=intent.get("confidence"),
-        guard_acted=bool(safety.get("acted")), guard_category=safety.get("category"),
+        event_id,
+        "user",
+        timestamp,
+        str(data.get("text") or ""),
+        intent=intent.get("name"),
+        confidence=intent.get("confidence"),
+        guard_acted=bool(safety.get("acted")),
+        guard_category=safety.get("category"),
         classifier_intent=safety.get("classifier_intent"),
     )
 
@@ -208,8 +221,8 @@ def transcript(connection: Connection, sender_id: str) -> list[Turn]:
 def user_turn(connection: Connection, sender_id: str, event_id: int) -> Optional[Turn]:
     """Return one user message of the conversation, if it is one."""
     row = connection.execute(
-        sa.select(EVENTS.c.id, EVENTS.c.data)
-        .where(EVENTS.c.id == event_id, EVENTS.c.sender_id == sender_id, EVENTS.c.type_name == "user")
+        sa.select(EVENTS.c.id, EVENTS.c.data).where(
+            EVENTS.c.id == event_id, EVENTS.c.sender_id == sender_id, EVENTS.c.type_name == "user"
+        )
     ).first()
     return _turn(row.id, json.loads(row.data)) if row else None
-

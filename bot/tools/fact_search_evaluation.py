@@ -63,9 +63,12 @@ def measure(split: str, search: Optional[FactSearch] = None) -> Measured:
     return Measured(
         answerable=[
             (search.rank(q["q"], limit=1)[0], acceptable_cards(q["article"], q["sentences"]))
-            for q in questions["answerable"] if q["split"] == split
+            for q in questions["answerable"]
+            if q["split"] == split
         ],
-        unanswerable=[(search.rank(q["q"], limit=1)[0], q["kind"]) for q in questions["unanswerable"] if q["split"] == split],
+        unanswerable=[
+            (search.rank(q["q"], limit=1)[0], q["kind"]) for q in questions["unanswerable"] if q["split"] == split
+        ],
         min_shared_words=search.rules.min_shared_words,
     )
 
@@ -81,9 +84,13 @@ def report() -> float:
     dev, test = measure("dev"), measure("test")
     chosen = choose_threshold(dev)
     configured = fact_search().rules.threshold
-    print(f"dev:  top-1 {dev.top1():.3f}; best threshold {chosen:.2f} "
-          f"(answered right {dev.answered_right(chosen):.3f}, declined {dev.declined(chosen):.3f})")
-    print(f"test at the configured threshold {configured:.2f}: top-1 {test.top1():.3f}, "
-          f"answered right {test.answered_right(configured):.3f}, declined general {test.declined(configured, 'general'):.3f}, "
-          f"declined on-topic {test.declined(configured, 'on_topic'):.3f}")
+    print(
+        f"dev:  top-1 {dev.top1():.3f}; best threshold {chosen:.2f} "
+        f"(answered right {dev.answered_right(chosen):.3f}, declined {dev.declined(chosen):.3f})"
+    )
+    print(
+        f"test at the configured threshold {configured:.2f}: top-1 {test.top1():.3f}, "
+        f"answered right {test.answered_right(configured):.3f}, declined general {test.declined(configured, 'general'):.3f}, "
+        f"declined on-topic {test.declined(configured, 'on_topic'):.3f}"
+    )
     return chosen

@@ -33,15 +33,48 @@ def evaluate_held_out(training_fraction: float = 0.8, seed: int = 42, config: st
     """
     out = RESULTS / "nlu"
     split = out / "split"
-    _rasa("data", "split", "nlu", "--nlu", "data/nlu", "--training-fraction", str(training_fraction),
-          "--random-seed", str(seed), "--out", str(split))
-    _rasa("train", "nlu", "--config", config, "--nlu", str(split / "training_data.yml"),
-          "--out", str(out / "model"), "--fixed-model-name", "held-out")
-    _rasa("test", "nlu", "--model", str(out / "model" / "held-out.tar.gz"), "--nlu", str(split / "test_data.yml"),
-          "--out", str(out / "report"), "--no-plot")
+    _rasa(
+        "data",
+        "split",
+        "nlu",
+        "--nlu",
+        "data/nlu",
+        "--training-fraction",
+        str(training_fraction),
+        "--random-seed",
+        str(seed),
+        "--out",
+        str(split),
+    )
+    _rasa(
+        "train",
+        "nlu",
+        "--config",
+        config,
+        "--nlu",
+        str(split / "training_data.yml"),
+        "--out",
+        str(out / "model"),
+        "--fixed-model-name",
+        "held-out",
+    )
+    _rasa(
+        "test",
+        "nlu",
+        "--model",
+        str(out / "model" / "held-out.tar.gz"),
+        "--nlu",
+        str(split / "test_data.yml"),
+        "--out",
+        str(out / "report"),
+        "--no-plot",
+    )
     score = macro_f1(out / "report")
-    (out / "summary.json").write_text(json.dumps({"macro_f1": score, "training_fraction": training_fraction,
-                                                   "seed": seed, "config": config}, indent=2))
+    (out / "summary.json").write_text(
+        json.dumps(
+            {"macro_f1": score, "training_fraction": training_fraction, "seed": seed, "config": config}, indent=2
+        )
+    )
     return score
 
 
@@ -50,8 +83,20 @@ def cross_validate(folds: int = 3) -> dict[str, float]:
     scores = {}
     for candidate in sorted(SETTINGS_CANDIDATES.glob("*.yml")):
         out = RESULTS / "crossval" / candidate.stem
-        _rasa("test", "nlu", "--nlu", "data/nlu", "--config", str(candidate), "--cross-validation",
-              "--folds", str(folds), "--out", str(out), "--no-plot")
+        _rasa(
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--config",
+            str(candidate),
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(out),
+            "--no-plot",
+        )
         scores[candidate.stem] = macro_f1(out)
         print(f"{candidate.stem}: macro F1 {scores[candidate.stem]:.4f}", flush=True)
     (RESULTS / "crossval" / "summary.json").write_text(json.dumps(scores, indent=2))

@@ -30,7 +30,9 @@ def print_safety_report() -> int:
     print("\n".join(report.lines()), flush=True)
     shared_eval = project_path(settings()["evaluation"]["shared_eval"])
     if not (shared_eval / "grade.py").is_file():
-        print(f"Grading skipped: {shared_eval / 'grade.py'} not found (settings.yml evaluation.shared_eval, BOT_SHARED_EVAL).")
+        print(
+            f"Grading skipped: {shared_eval / 'grade.py'} not found (settings.yml evaluation.shared_eval, BOT_SHARED_EVAL)."
+        )
         return 0
     with open(os.devnull, "w") as quiet, running(quiet) as urls:
         for title, grader, data in gradings():

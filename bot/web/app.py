@@ -81,14 +81,20 @@ def create_app(
     web, rasa = config["web"], config["rasa"]
     key = web_secret(web["id_secret_env"], web["id_secret_file"])
     limits = ChatLimits(
-        per_conversation=RateLimiter(web["rate_limit"]["per_conversation"]["messages"], web["rate_limit"]["per_conversation"]["per_seconds"]),
-        per_client=RateLimiter(web["rate_limit"]["per_client"]["messages"], web["rate_limit"]["per_client"]["per_seconds"]),
+        per_conversation=RateLimiter(
+            web["rate_limit"]["per_conversation"]["messages"], web["rate_limit"]["per_conversation"]["per_seconds"]
+        ),
+        per_client=RateLimiter(
+            web["rate_limit"]["per_client"]["messages"], web["rate_limit"]["per_client"]["per_seconds"]
+        ),
         new_conversations=RateLimiter(
             web["rate_limit"]["new_conversations_per_client"]["messages"],
             web["rate_limit"]["new_conversations_per_client"]["per_seconds"],
         ),
     )
-    servers = RasaServers([f"{url}/webhooks/rest/webhook" for url in rasa_urls(rasa)], rasa["routing"], web["failover_retry_seconds"])
+    servers = RasaServers(
+        [f"{url}/webhooks/rest/webhook" for url in rasa_urls(rasa)], rasa["routing"], web["failover_retry_seconds"]
+    )
     chat = ChatAPI(web, servers, key, set(button_payloads()) | set(web["widget_payloads"]), limits)
     database = database or Database(endpoints_file=rasa["endpoints"])  # the tracker store's, shared with the dashboard
     eraser = EraseAPI(chat, database)
@@ -97,7 +103,9 @@ def create_app(
         "exit_url": web["exit_url"],
         "max_message_chars": web["max_message_chars"],
         "text": labels,
-        "error_links": {language: links_in(text["error"]) for language, text in labels.items()},  # 113 and 112 as tel: links
+        "error_links": {
+            language: links_in(text["error"]) for language, text in labels.items()
+        },  # 113 and 112 as tel: links
     }
 
     @contextlib.asynccontextmanager
@@ -142,7 +150,12 @@ def create_app(
         ],
         middleware=[
             Middleware(SecurityHeaders, frame_ancestors=web["frame_ancestors"]),
-            Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type"]),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=origins,
+                allow_methods=["GET", "POST", "DELETE"],
+                allow_headers=["Content-Type"],
+            ),
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
         lifespan=lifespan,

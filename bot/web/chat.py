@@ -82,7 +82,11 @@ class RasaServers:
     """
 
     def __init__(
-        self, webhooks: list[str], routing: str = "sticky", retry_after: float = 10.0, clock: Callable[[], float] = time.monotonic
+        self,
+        webhooks: list[str],
+        routing: str = "sticky",
+        retry_after: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not webhooks or routing not in {"sticky", "round_robin"}:
             raise ValueError(f"need at least one webhook and routing sticky or round_robin, not {routing!r}")
@@ -149,7 +153,9 @@ class ChatLimits:
 class ChatAPI:
     """Create conversations and pass messages to Rasa's REST channel on loopback."""
 
-    def __init__(self, config: dict[str, Any], servers: RasaServers, key: bytes, payloads: set[str], limits: ChatLimits) -> None:
+    def __init__(
+        self, config: dict[str, Any], servers: RasaServers, key: bytes, payloads: set[str], limits: ChatLimits
+    ) -> None:
         self.config, self.servers, self.payloads, self.limits = config, servers, payloads, limits
         self.ids = ConversationIds(key)
         self._client_key = key
@@ -172,7 +178,9 @@ class ChatAPI:
             if not self.ids.is_valid(conversation_id):
                 raise ChatError(404, "unknown_conversation", "This conversation does not exist.")
             message = await self._read_message(request)
-            if not self.limits.per_client.allow(self.client_key(request)) or not self.limits.per_conversation.allow(conversation_id):
+            if not self.limits.per_client.allow(self.client_key(request)) or not self.limits.per_conversation.allow(
+                conversation_id
+            ):
                 raise ChatError(429, "rate_limited", "Too many messages; wait a moment.")
             return JSONResponse({"replies": await self._ask_rasa(conversation_id, message)})
         except ChatError as error:
@@ -187,8 +195,16 @@ class ChatAPI:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise ChatError(400, "invalid_json", "The body is not valid JSON.") from None
-        if not isinstance(data, dict) or set(data) - {"text", "payload", "language"} or len(set(data) & {"text", "payload"}) != 1:
-            raise ChatError(422, "invalid_body", 'Send {"text": "..."} or {"payload": "/..."}, optionally with "language": "nl" or "en".')
+        if (
+            not isinstance(data, dict)
+            or set(data) - {"text", "payload", "language"}
+            or len(set(data) & {"text", "payload"}) != 1
+        ):
+            raise ChatError(
+                422,
+                "invalid_body",
+                'Send {"text": "..."} or {"payload": "/..."}, optionally with "language": "nl" or "en".',
+            )
         language = data.get("language")
         if "language" in data and language not in LANGUAGES:
             raise ChatError(422, "invalid_language", 'The language is "nl" or "en".')

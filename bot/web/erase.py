@@ -34,12 +34,16 @@ class EraseAPI:
                 raise ChatError(404, "unknown_conversation", "This conversation does not exist.")
             await self._check_body(request)
             limits = self.chat.limits
-            if not limits.per_client.allow(self.chat.client_key(request)) or not limits.per_conversation.allow(conversation_id):
+            if not limits.per_client.allow(self.chat.client_key(request)) or not limits.per_conversation.allow(
+                conversation_id
+            ):
                 raise ChatError(429, "rate_limited", "Too many requests; wait a moment.")
             try:
                 events = await run_in_threadpool(erase, self.database, conversation_id)
             except sa.exc.SQLAlchemyError:
-                raise ChatError(503, "store_unavailable", "The conversation could not be deleted right now; try again.") from None
+                raise ChatError(
+                    503, "store_unavailable", "The conversation could not be deleted right now; try again."
+                ) from None
             if not events:
                 raise ChatError(404, "unknown_conversation", "Nothing of this conversation is stored.")
             return JSONResponse({"deleted": True, "events": events})

@@ -9,6 +9,8 @@ from playwright.sync_api import Page, expect
 from bot.settings import PROJECT_ROOT, settings
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
 EXIT_URL = settings()["web"]["exit_url"]
 PUBLIC_URL = settings()["web"]["public_url"].rstrip("/") + "/"

@@ -21,7 +21,7 @@ from bot.settings import PROJECT_ROOT, settings
 from bot.store.database import Database
 from bot.store.models import Account
 from bot.store.transcripts import conversation_key
-from tests.browser.test_widget import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_chat, send
+from tests.browser.widget import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_chat, send
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.model]
 
