@@ -9,6 +9,8 @@ from playwright.sync_api import Page, expect
 from bot.settings import PROJECT_ROOT, settings
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
 EXIT_URL = settings()["web"]["exit_url"]
 PUBLIC_URL = settings()["web"]["public_url"].rstrip("/") + "/"
@@ -20,7 +22,10 @@ def open_chat(page: Page, url: str, tap: bool = False) -> None:
     page.goto(url)
     launcher = page.locator(".hw-launcher")
     launcher.tap() if tap else launcher.click()
-    expect(page.locator(".hw-bot").first).to_be_visible(timeout=WAIT)
+    try:
+        expect(page.locator(".hw-bot").first).to_be_visible(timeout=WAIT)
+    except AssertionError as error:
+        raise AssertionError(f"no greeting; the widget says {page.locator('.hw-status').text_content()!r}") from error
 
 
 def send(page: Page, text: str) -> None:

@@ -21,7 +21,7 @@ from bot.counsellor.database import Database
 from bot.counsellor.models import Account
 from bot.counsellor.transcripts import conversation_key
 from bot.settings import PROJECT_ROOT, settings
-from tests.browser.test_widget import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_chat, send
+from tests.browser.widget import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_chat, send
 
 NONSENSE = "blorp snarf quux wibble"
 
