@@ -74,3 +74,12 @@ def test_at_320_px_wide_the_header_and_the_form_fit(open_context, servers):
     for card in page.locator(".hw-card").all():
         found = card.bounding_box()
         assert found["x"] >= 0 and found["x"] + found["width"] <= 320
+
+
+def test_on_the_sheet_tab_stays_inside_the_chat(open_context, servers):
+    page = open_context(**ZOOM_200).new_page()
+    open_chat(page, servers["demo"])
+    inside_widget = "() => document.activeElement && document.activeElement.id === 'hulpwijzer-chat'"
+    for key in ["Tab"] * 25 + ["Shift+Tab"] * 25:
+        page.keyboard.press(key)
+        assert page.evaluate(inside_widget), key  # never on the page hidden behind the sheet

@@ -22,7 +22,10 @@ def open_chat(page: Page, url: str, tap: bool = False) -> None:
     page.goto(url)
     launcher = page.locator(".hw-launcher")
     launcher.tap() if tap else launcher.click()
-    expect(page.locator(".hw-bot").first).to_be_visible(timeout=WAIT)
+    try:
+        expect(page.locator(".hw-bot").first).to_be_visible(timeout=WAIT)
+    except AssertionError as error:
+        raise AssertionError(f"no greeting; the widget says {page.locator('.hw-status').text_content()!r}") from error
 
 
 def send(page: Page, text: str) -> None:

@@ -356,6 +356,28 @@
       }
     }
 
+    function focusables() {
+      return Array.prototype.filter.call(
+        panel.querySelectorAll("button:not([disabled]), a[href], textarea, summary, [tabindex='0']"),
+        function (node) { return node.getClientRects().length > 0; }
+      );
+    }
+
+    panel.addEventListener("keydown", function (event) {
+      // The sheet covers the page: Tab goes round inside it instead of into the hidden page behind.
+      if (event.key !== "Tab" || !frame.classList.contains("hw-sheet")) return;
+      var items = focusables();
+      if (!items.length) return;
+      var active = root.activeElement;
+      if (event.shiftKey && (active === items[0] || items.indexOf(active) < 0)) {
+        items[items.length - 1].focus();
+        event.preventDefault();
+      } else if (!event.shiftKey && active === items[items.length - 1]) {
+        items[0].focus();
+        event.preventDefault();
+      }
+    });
+
     var scrollTimer = null;
     function rememberScroll() {
       if (panel.hidden) return;
