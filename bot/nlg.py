@@ -2,8 +2,10 @@
 
 Rasa picks among a response's variations with `condition` entries on slots.
 This generator fills the `language` slot value for that choice from the
-newest user message whose language is clear, so every channel and every
-action gets replies in Dutch or English without extra round trips. Among the
+newest user message whose language is clear (else the page's language, which
+the web tier passes as message metadata), so every channel and every action
+gets replies in Dutch or English without extra round trips. It also fills
+`welcomed`, so that a greeting after the welcome gets the short variation. Among the
 matching conditional variations it takes the most specific one (the most
 conditions; the first listed among equals) instead of a random one, so a
 response can hold a general answer per language and, before it, answers for
