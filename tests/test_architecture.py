@@ -116,6 +116,7 @@ def test_the_runtime_never_imports_the_tooling(graph):
     assert users <= {"bot.cli"}, users  # the command line starts the tools
 
 
+@pytest.mark.servers  # starts a Python process with the server code
 def test_the_action_server_loads_neither_rasa_nor_tensorflow_nor_the_dashboard():
     script = (
         "import json, sys\n"

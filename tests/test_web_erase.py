@@ -178,6 +178,7 @@ def test_other_sites_may_delete_only_when_allowed(url):
     assert "access-control-allow-origin" not in refused.headers
 
 
+@pytest.mark.servers  # starts a Python process with the server code
 def test_the_web_tier_loads_neither_rasa_nor_spacy():
     code = "import sys, bot.web.app; print(sorted(m for m in ('rasa', 'spacy', 'tensorflow') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
