@@ -15,7 +15,7 @@ PACKAGES = ("bot", "actions")
 # What each part may import of the project (docs/architecture.md); the base modules (settings, constants,
 # domain, language, knowledge, opening_hours, followups) may import one another, nothing else of the project.
 BASE = {"bot.settings", "bot.constants", "bot.domain", "bot.language", "bot.knowledge", "bot.opening_hours",
-        "bot.followups", "bot.fact_search", "bot.rate_limit", "bot"}
+        "bot.followups", "bot.fact_search", "bot.rate_limit", "bot.response_headers", "bot"}
 MAY_IMPORT = {
     **{module: BASE for module in BASE},
     "bot.safety": BASE,

@@ -8,9 +8,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.counsellor.views import BASE, POLICY, Dashboard
+from bot.response_headers import ResponseHeaders
 from bot.store.database import Database
 
 __all__ = ["BASE", "create_dashboard"]
@@ -23,30 +23,6 @@ HEADERS = (
     ("referrer-policy", "no-referrer"),
     ("x-frame-options", "DENY"),
 )
-
-
-class DashboardHeaders:
-    """Set the dashboard's security headers on each of its responses."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Wrap `send` to set the headers."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name for name, _ in HEADERS}
-                kept = [
-                    (name, value) for name, value in message.get("headers", []) if name.decode().lower() not in names
-                ]
-                message["headers"] = kept + [(name.encode(), value.encode()) for name, value in HEADERS]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def create_dashboard(config: dict[str, Any], key: bytes, database: Optional[Database] = None) -> Starlette:
@@ -64,6 +40,6 @@ def create_dashboard(config: dict[str, Any], key: bytes, database: Optional[Data
 
     return Starlette(
         routes=dashboard.routes(),
-        middleware=[Middleware(DashboardHeaders)],
+        middleware=[Middleware(ResponseHeaders, headers_for=lambda scope: HEADERS, override=True)],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
     )

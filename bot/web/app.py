@@ -15,12 +15,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from bot.counsellor.app import BASE as COUNSELLOR
 from bot.counsellor.app import create_dashboard
 from bot.domain import button_payloads
 from bot.rate_limit import RateLimiter
+from bot.response_headers import HeadersFor, ResponseHeaders
 from bot.settings import rasa_urls, settings
 from bot.store.database import Database
 from bot.web.chat import ChatAPI, ChatError, ChatLimits, RasaServers
@@ -32,43 +33,27 @@ HERE = Path(__file__).resolve().parent
 PAGES = {"/": HERE / "pages" / "index.html", "/en": HERE / "pages" / "en.html"}
 
 
-class SecurityHeaders:
-    """Add CSP and related headers to every response that does not carry its own (the dashboard sets its own)."""
+def security_headers(frame_ancestors: list[str]) -> HeadersFor:
+    """Return the headers of each response of the web tier by its path (the dashboard sets its own)."""
+    ancestors = " ".join(frame_ancestors) or "'none'"
+    page_policy = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
+    )
 
-    def __init__(self, app: ASGIApp, frame_ancestors: list[str]) -> None:
-        self.app = app
-        ancestors = " ".join(frame_ancestors) or "'none'"
-        self.page_policy = (
-            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-            f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
-        )
+    def headers_for(scope: Scope) -> list[tuple[str, str]]:
+        path = scope["path"]
+        is_asset = path.startswith("/static/") or path == "/widget.js"
+        return [
+            ("content-security-policy", page_policy if path in PAGES else "default-src 'none'; frame-ancestors 'none'"),
+            ("x-content-type-options", "nosniff"),
+            ("referrer-policy", "no-referrer"),
+            ("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+            ("cross-origin-resource-policy", "cross-origin" if is_asset else "same-origin"),
+            ("cache-control", "no-store" if path.startswith("/api/") else "public, max-age=300"),
+        ]
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Wrap `send` to add the headers."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = message.setdefault("headers", [])
-                present = {name.lower() for name, _ in headers}
-                is_asset = scope["path"].startswith("/static/") or scope["path"] == "/widget.js"
-                policy = self.page_policy if scope["path"] in PAGES else "default-src 'none'; frame-ancestors 'none'"
-                private = scope["path"].startswith("/api/")
-                for name, value in (
-                    ("content-security-policy", policy),
-                    ("x-content-type-options", "nosniff"),
-                    ("referrer-policy", "no-referrer"),
-                    ("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
-                    ("cross-origin-resource-policy", "cross-origin" if is_asset else "same-origin"),
-                    ("cache-control", "no-store" if private else "public, max-age=300"),
-                ):
-                    if name.encode() not in present:
-                        headers.append((name.encode(), value.encode()))
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    return headers_for
 
 
 def create_app(
@@ -149,7 +134,7 @@ def create_app(
             Mount(COUNSELLOR, app=create_dashboard(config, key, database)),
         ],
         middleware=[
-            Middleware(SecurityHeaders, frame_ancestors=web["frame_ancestors"]),
+            Middleware(ResponseHeaders, headers_for=security_headers(web["frame_ancestors"])),
             Middleware(
                 CORSMiddleware,
                 allow_origins=origins,

@@ -264,6 +264,8 @@ def test_pages_carry_a_strict_policy_and_are_not_cached(counsellor):
         assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "form-action 'self'" in policy
         assert "script-src" not in policy and "unsafe-inline" not in policy
         assert response.headers["cache-control"] == "no-store"
+        for name in ("content-security-policy", "cache-control", "x-content-type-options", "referrer-policy"):
+            assert len(response.headers.get_list(name)) == 1, name  # the dashboard's own, not also the web tier's
         assert "<script" not in response.text
     assert counsellor.get("/counsellor/static/dashboard.css").status_code == 200
 
