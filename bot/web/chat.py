@@ -43,6 +43,14 @@ class ChatError(Exception):
 LEADING_SLASHES = re.compile(r"^[\s/]+")
 
 
+def parse_json(body: bytes) -> Any:
+    """Decode a JSON body, or raise the API's 400 (bad JSON, bad encoding, lone surrogates, nesting too deep)."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ChatError(400, "invalid_json", "The body is not valid JSON.") from None
+
+
 async def read_limited(request: Request, max_bytes: int) -> bytes:
     """Return the request body, refusing it as soon as it is larger than `max_bytes` (no whole read first)."""
     declared = request.headers.get("content-length", "")
@@ -190,11 +198,7 @@ class ChatAPI:
         """Return the message text or button payload, and the page's language if given, from a JSON body, or raise ChatError."""
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise ChatError(415, "unsupported_media_type", "Send JSON (Content-Type: application/json).")
-        body = await read_limited(request, self.config["max_body_bytes"])
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise ChatError(400, "invalid_json", "The body is not valid JSON.") from None
+        data = parse_json(await read_limited(request, self.config["max_body_bytes"]))
         if (
             not isinstance(data, dict)
             or set(data) - {"text", "payload", "language"}

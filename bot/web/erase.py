@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import sqlalchemy as sa
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -11,7 +9,7 @@ from starlette.responses import JSONResponse
 
 from bot.store.database import Database
 from bot.store.deletion import delete_conversations
-from bot.web.chat import ChatAPI, ChatError, read_limited
+from bot.web.chat import ChatAPI, ChatError, parse_json, read_limited
 
 
 def erase(database: Database, conversation_id: str) -> int:
@@ -57,9 +55,5 @@ class EraseAPI:
             return
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise ChatError(415, "unsupported_media_type", "Send JSON (Content-Type: application/json), or no body.")
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise ChatError(400, "invalid_json", "The body is not valid JSON.") from None
-        if data != {}:
+        if parse_json(body) != {}:
             raise ChatError(422, "invalid_body", "Send no body, or {}.")
