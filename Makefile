@@ -20,7 +20,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: run test test-fast lint install install-test train validate test-conversations test-python evaluate-nlu crossval safety-report bench soak bench-starter lock clean
+.PHONY: run test test-fast lint install install-test train validate test-conversations test-python evaluate-nlu crossval safety-report bench bench-knowledge soak bench-starter lock clean
 
 run: $(MODEL)
 	$(PY) -m bot run
@@ -94,6 +94,9 @@ bench: $(MODEL)
 # 30 minutes of mixed traffic with faults injected (not part of `make test`)
 soak: $(MODEL)
 	$(PY) bench/soak.py --minutes 30
+
+bench-knowledge: $(STAMP) $(SPACY)
+	$(PY) bench/knowledge.py
 
 bench-starter: $(STAMP)
 	$(PY) bench/starter.py

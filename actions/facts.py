@@ -9,28 +9,42 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_intent
-from bot.fact_search import fact_search
+from bot.fact_search import Answer, fact_search
 from bot.knowledge import FactCard, answers, citation, fact_cards, sensitive_card_routes
 
 
-def _fact_slots(card: Optional[FactCard], tracker: Tracker) -> List[EventType]:
-    """Return the slot events that put the card (or no card) into the reply."""
-    if card is None:
-        return [SlotSet("fact_found", False), SlotSet("fact_text", None), SlotSet("fact_source", None)]
+def _fact_slots(answer: Optional[Answer], tracker: Tracker) -> List[EventType]:
+    """Return the slot events that put the answer (a card, "the articles don't say", or nothing) into the reply."""
+    if answer is None:
+        return [SlotSet(name, None) for name in ("fact_text", "fact_source", "fact_reply", "fact_figure")] + [
+            SlotSet("fact_found", False)
+        ]
     language = language_of(tracker)
+    card = allowed(answer.card_id, tracker)
+    figure = answer.figure[language] if answer.figure and card else None
+    if not answer.said:
+        reply = "not_said_closest" if card else "not_said"
+    else:
+        reply = "figure" if figure else "answer" if card else "not_said"
     return [
         SlotSet("fact_found", True),
-        SlotSet("fact_text", card.text[language]),
-        SlotSet("fact_source", citation(card, language)),
+        SlotSet("fact_text", card.text[language] if card else None),
+        SlotSet("fact_source", citation(card, language) if card else None),
+        SlotSet("fact_reply", reply),
+        SlotSet("fact_figure", figure),
     ]
 
 
+def withheld(tracker: Tracker) -> frozenset[str]:
+    """Return the cards not given in this conversation: the sensitive ones, when its route withholds them."""
+    if tracker.get_slot("route") not in sensitive_card_routes():
+        return frozenset()
+    return frozenset(card.id for card in fact_cards().values() if card.sensitive)
+
+
 def allowed(card_id: Optional[str], tracker: Tracker) -> Optional[FactCard]:
-    """Return the card, unless it is sensitive and the conversation's route withholds such cards."""
-    card = fact_cards().get(card_id or "")
-    if card is not None and card.sensitive and tracker.get_slot("route") in sensitive_card_routes():
-        return None
-    return card
+    """Return the card, unless the conversation withholds it."""
+    return None if card_id in withheld(tracker) else fact_cards().get(card_id or "")
 
 
 def _question(tracker: Tracker) -> str:
@@ -50,9 +64,7 @@ class ActionChooseFact(Action):
         card_ids = answers().get(latest_intent(tracker) or "")
         if not card_ids:
             return _fact_slots(None, tracker)
-        chosen = fact_search().card_for_intent(_question(tracker), card_ids[0])
-        candidates = (allowed(card_id, tracker) for card_id in [chosen, *card_ids])
-        return _fact_slots(next((card for card in candidates if card), None), tracker)
+        return _fact_slots(fact_search().answer(_question(tracker), card_ids, withheld(tracker)), tracker)
 
 
 class ActionSearchFacts(Action):
@@ -64,8 +76,7 @@ class ActionSearchFacts(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Set the best card above the threshold, or mark that none was found."""
-        hit = fact_search().answer(_question(tracker))
-        return _fact_slots(allowed(hit.card_id if hit else None, tracker), tracker)
+        return _fact_slots(fact_search().answer(_question(tracker), (), withheld(tracker)), tracker)
 
 
 fact_search()  # build the index when the action server starts, not on the first question

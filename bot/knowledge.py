@@ -184,6 +184,7 @@ class FactCard:
     questions: dict[str, list[str]]
     covers: tuple[int, ...]  # sentence numbers of its article (tests/article_text.py)
     sensitive: bool = False  # states prices or how shows were bought
+    figures: tuple[dict[str, str], ...] = ()  # its figures as short answers per language, for how-many questions
 
 
 @lru_cache(maxsize=1)
@@ -199,6 +200,7 @@ def fact_cards() -> dict[str, FactCard]:
             questions=card.get("questions") or {},
             covers=tuple(card.get("covers") or ()),
             sensitive=bool(card.get("sensitive")),
+            figures=tuple(card.get("figures") or ()),
         )
         for card in _load("facts")["cards"]
     }

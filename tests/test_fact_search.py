@@ -1,4 +1,4 @@
-"""The fact-card search: ranking, the threshold, held-out accuracy, and the actions that use it."""
+"""The fact-card search: held-out figures, the rules for an answer, and the actions that use it."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.facts import ActionChooseFact, ActionSearchFacts
-from bot.fact_search import BM25, fact_search
+from bot.fact_search import fact_search
+from bot.fact_search.aspects import question_words
+from bot.fact_search.bm25 import BM25
+from bot.fact_search.terms import CompoundSplitter, Synonyms
 from bot.knowledge import answers, fact_cards
-from bot.tools.fact_search_evaluation import choose_threshold, held_out_questions, measure
+from bot.tools.fact_search_evaluation import acceptable_cards, choose_threshold, describe, held_out_questions, measure
 
-TOP1_FLOOR = 0.70             # measured 0.783 on the test split (docs/fact-search.md)
-DECLINED_GENERAL_FLOOR = 0.90  # measured 1.000 on the test split
+# Floors on the held-out test split, a little under what was measured (docs/fact-search.md).
+ANSWERED_RIGHT_FLOOR = 0.70
+DECLINED_ON_TOPIC_FLOOR = 0.60
+GENERAL_WITHOUT_CARD_FLOOR = 0.90
+KIND_FLOOR = 0.55  # each kind of question (yes/no, why, how many, contrast, detail, general)
+MIN_ANSWERABLE, MIN_UNANSWERABLE = 400, 120
 
 
 def slots_after(action, tracker) -> dict:
@@ -22,33 +29,40 @@ def slots_after(action, tracker) -> dict:
 
 @pytest.fixture(scope="module")
 def test_split():
-    return measure("test")
+    measured = measure("test")
+    print("\n" + describe("test", measured))
+    return measured
 
 
-def test_top1_accuracy_on_held_out_questions(test_split):
-    accuracy = test_split.top1()
-    print(f"\nfact search top-1 on {len(test_split.answerable)} held-out test questions: {accuracy:.3f}")
-    assert accuracy >= TOP1_FLOOR
+def test_answerable_questions_get_a_right_card(test_split):
+    assert test_split.answered_right() >= ANSWERED_RIGHT_FLOOR
 
 
-def test_general_questions_are_declined(test_split):
-    threshold = fact_search().rules.threshold
-    declined = test_split.declined(threshold, "general")
-    print(f"\ndeclined general questions: {declined:.3f}; on-topic ones the articles do not answer: "
-          f"{test_split.declined(threshold, 'on_topic'):.3f}; answered right: {test_split.answered_right(threshold):.3f}")
-    assert declined >= DECLINED_GENERAL_FLOOR
+def test_on_topic_questions_the_articles_do_not_answer_are_declined(test_split):
+    assert test_split.declined("on_topic") >= DECLINED_ON_TOPIC_FLOOR
+
+
+def test_general_questions_get_no_card_at_all(test_split):
+    assert test_split.general_without_card() >= GENERAL_WITHOUT_CARD_FLOOR
+
+
+def test_every_kind_of_question_is_answered(test_split):
+    kinds = {asked.kind for asked, _ in test_split.results if asked.right_cards}
+    assert {"yes_no", "why", "how_many", "contrast"} <= kinds
+    weak = {kind: test_split.answered_right(kind) for kind in kinds if test_split.answered_right(kind) < KIND_FLOOR}
+    assert not weak
 
 
 def test_configured_threshold_is_the_one_chosen_on_the_dev_questions():
-    assert choose_threshold(measure("dev")) == pytest.approx(fact_search().rules.threshold)
+    assert choose_threshold("dev") == pytest.approx(fact_search().rules.threshold)
 
 
 def test_held_out_set_is_big_enough_and_apart_from_the_cards_questions():
     questions = held_out_questions()
     answerable = [q["q"].strip().lower() for q in questions["answerable"]]
-    assert len(answerable) >= 150
+    assert len(answerable) >= MIN_ANSWERABLE
+    assert len(questions["unanswerable"]) >= MIN_UNANSWERABLE
     assert {q["lang"] for q in questions["answerable"]} == {"nl", "en"}
-    assert len(questions["unanswerable"]) >= 30
     card_questions = {
         question.strip().lower() for card in fact_cards().values() for lang in card.questions.values() for question in lang
     }
@@ -56,40 +70,44 @@ def test_held_out_set_is_big_enough_and_apart_from_the_cards_questions():
 
 
 def test_every_held_out_question_points_at_a_covering_card():
-    from bot.tools.fact_search_evaluation import acceptable_cards
-
     for question in held_out_questions()["answerable"]:
         assert acceptable_cards(question["article"], question["sentences"]), question["q"]
 
 
 @pytest.mark.parametrize("question, card_id", [
-    ("wie organiseerde de conferentie in 2014?", None),  # an example from the issue: any VGT card will do
     ("hoeveel tips heeft europol binnengekregen via de foto's", "trace_public_europol"),
     ("what happens to the rescued girls?", "aftercare_ijm"),
 ])
 def test_examples_find_their_card(question, card_id):
-    hit = fact_search().answer(question)
-    assert hit is not None
-    if card_id:
-        assert hit.card_id == card_id
-    else:
-        assert hit.card_id.startswith("vgt_")
+    answer = fact_search().answer(question)
+    assert answer is not None and answer.said and answer.card_id == card_id
 
 
-def test_a_question_about_something_else_is_declined():
-    assert fact_search().answer("wat is de hoofdstad van Peru?") is None
-    assert fact_search().answer("how do I reset my wifi router") is None
+@pytest.mark.parametrize("question", ["wat is de hoofdstad van Peru?", "how do I reset my wifi router"])
+def test_a_question_about_something_else_gets_nothing(question):
+    assert fact_search().answer(question) is None
 
 
-def test_one_shared_word_is_not_enough_for_an_answer():
-    hit = fact_search().rank("will anyone know it was me", limit=1)[0]
-    assert hit.score >= fact_search().rules.threshold and hit.shared_words == 1
-    assert fact_search().answer("will anyone know it was me") is None
+def test_a_figure_question_to_a_card_without_a_figure_is_declined():
+    words = question_words()
+    assert words.asks_for("hoe oud is hij eigenlijk") == "figure"
+    assert words.asks_for("in welk jaar begon het") == "time"
+    assert words.asks_for("waarom doen mensen dit") is None
+    assert words.states("figure", "De jongste was vijf maanden.") and not words.states("figure", "Het is strafbaar.")
+    assert words.states("time", "In 2014 begon het.") and not words.states("time", "Het is strafbaar.")
 
 
-def test_a_general_factual_question_keeps_its_intents_own_card():
-    own = answers()["faq_police"][0]
-    assert fact_search().card_for_intent("hoe pakt de politie dit aan", own) == own
+def test_a_how_many_answer_leads_with_the_cards_figure():
+    answer = fact_search().answer("hoeveel kinderen haalde de politie weg uit dat huis in het noorden van de filipijnen")
+    assert answer is not None and answer.said and answer.figure is not None
+    assert "5" in answer.figure["nl"] or "vijf" in answer.figure["nl"].lower()
+
+
+def test_withheld_cards_are_never_chosen():
+    question = "wat kost zo'n show in euro"
+    sensitive = [card.id for card in fact_cards().values() if card.sensitive]
+    answer = fact_search().answer(question, answers()["faq_price"], withheld=sensitive)
+    assert answer is None or answer.card_id not in sensitive
 
 
 def test_unknown_words_lower_the_score():
@@ -100,24 +118,44 @@ def test_unknown_words_lower_the_score():
     assert mixed < known
 
 
+def test_dutch_compounds_split_into_known_words():
+    splitter = CompoundSplitter(["webcam", "misbruik", "kind", "handel", "politie"])
+    assert splitter.parts("webcammisbruik") == ("webcam", "misbruik")
+    assert splitter.parts("kinderhandel") == ("kind", "handel")
+    assert splitter.parts("politie") == ()
+    assert splitter.parts("onbekendwoord") == ()
+
+
+def test_synonyms_put_words_of_both_languages_in_one_group():
+    synonyms = Synonyms([["koper", "klant", "buyer"], ["kind", "child"]])
+    assert synonyms.of(["klant"]) == synonyms.of(["buyer"]) != synonyms.of(["child"])
+    assert synonyms.of(["peru"]) == set()
+
+
+def test_a_split_dutch_verb_also_counts_as_the_joined_verb():
+    analyzer = fact_search().analyzer
+    assert any("bijsturen" in word.terms for word in analyzer.words("waarom zijn jongeren nog bij te sturen?"))
+    assert not any("bijjongeren" in word.terms for word in analyzer.words("bij jongeren"))
+
+
 def test_search_action_answers_with_a_card_and_its_source(tracker_for):
     slots = slots_after(ActionSearchFacts(), tracker_for("nlu_fallback", "what happens to the rescued girls?"))
-    assert slots["fact_found"] is True
+    assert slots["fact_found"] is True and slots["fact_reply"] == "answer"
     assert slots["fact_text"] == fact_cards()["aftercare_ijm"].text["en"]
     assert "date not given" in slots["fact_source"]
 
 
 def test_search_action_says_it_does_not_know(tracker_for):
     slots = slots_after(ActionSearchFacts(), tracker_for("nlu_fallback", "wat is de hoofdstad van Peru?"))
-    assert slots == {"fact_found": False, "fact_text": None, "fact_source": None}
+    assert slots["fact_found"] is False and slots["fact_text"] is None and slots["fact_reply"] is None
+
+
+def test_an_on_topic_question_the_articles_do_not_answer_says_so(tracker_for):
+    slots = slots_after(ActionChooseFact(), tracker_for("faq_viewers", "hoe oud is Linda van den Oever"))
+    assert slots["fact_found"] is True and slots["fact_reply"] in ("not_said", "not_said_closest")
+    assert (slots["fact_text"] is None) == (slots["fact_reply"] == "not_said")
 
 
 def test_factual_intent_gets_the_card_that_fits_the_question_best(tracker_for):
     slots = slots_after(ActionChooseFact(), tracker_for("faq_police", "hoeveel landen kwamen naar de conferentie van de VGT"))
     assert "18" in slots["fact_text"]
-
-
-def test_a_split_dutch_verb_also_counts_as_the_joined_verb():
-    words = fact_search().lemmatizer.words("waarom zijn jongeren nog bij te sturen?")
-    assert any("bijsturen" in forms for forms in words)
-    assert not any("bijjongeren" in forms for forms in fact_search().lemmatizer.words("bij jongeren"))

@@ -2,45 +2,63 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 import yaml
 
-from bot.fact_search import FactSearch, Hit, fact_search
+from bot.fact_search import Answer, FactSearch, fact_search
 from bot.knowledge import fact_cards
 from bot.settings import project_path, settings
+
+THRESHOLDS = [step / 100 for step in range(5, 60)]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One held-out question, the cards that answer it (none: unanswerable) and its kind."""
+
+    text: str
+    language: str
+    kind: str
+    right_cards: frozenset[str]
 
 
 @dataclass(frozen=True)
 class Measured:
-    """Search results on one split: the best hit for each question."""
+    """What the search said to each question of one split."""
 
-    answerable: list[tuple[Hit, frozenset[str]]]  # (best hit, acceptable card ids)
-    unanswerable: list[tuple[Hit, str]]  # (best hit, kind: general or on_topic)
-    min_shared_words: int
+    results: list[tuple[Asked, Optional[Answer]]]
 
-    def _answers(self, hit: Hit, threshold: float) -> bool:
-        """Tell whether the search answers with this hit at the threshold."""
-        return hit.score >= threshold and hit.shared_words >= self.min_shared_words
+    def _share(self, kind_of: str, good: Any, kind: Optional[str] = None) -> float:
+        """Return the share of questions of one group (answerable or not; one kind or all) for which good() holds."""
+        chosen = [
+            (asked, answer)
+            for asked, answer in self.results
+            if (bool(asked.right_cards) == (kind_of == "answerable")) and kind in (None, asked.kind)
+        ]
+        return sum(good(asked, answer) for asked, answer in chosen) / max(1, len(chosen))
 
-    def top1(self) -> float:
-        """Share of answerable questions whose best card is an acceptable one (no threshold)."""
-        return sum(hit.card_id in wanted for hit, wanted in self.answerable) / len(self.answerable)
+    def count(self, answerable: bool, kind: Optional[str] = None) -> int:
+        """Return how many questions a group holds."""
+        return sum(bool(a.right_cards) == answerable and kind in (None, a.kind) for a, _ in self.results)
 
-    def answered_right(self, threshold: float) -> float:
-        """Share of answerable questions answered, with an acceptable card, at the threshold."""
-        right = sum(hit.card_id in wanted and self._answers(hit, threshold) for hit, wanted in self.answerable)
-        return right / len(self.answerable)
+    def answered_right(self, kind: Optional[str] = None) -> float:
+        """Share of answerable questions (of one kind) answered with a right card."""
+        return self._share("answerable", lambda a, r: r is not None and r.said and r.card_id in a.right_cards, kind)
 
-    def declined(self, threshold: float, kind: Optional[str] = None) -> float:
-        """Share of unanswerable questions (of one kind, or all) that get "I don't know"."""
-        chosen = [hit for hit, k in self.unanswerable if kind in (None, k)]
-        return sum(not self._answers(hit, threshold) for hit in chosen) / len(chosen)
+    def declined(self, kind: Optional[str] = None) -> float:
+        """Share of unanswerable questions (general, on_topic, or all) that get no card as an answer."""
+        return self._share("unanswerable", lambda a, r: r is None or not r.said, kind)
 
-    def balanced(self, threshold: float) -> float:
-        """Mean of answered-right and declined: the figure the threshold is chosen on."""
-        return (self.answered_right(threshold) + self.declined(threshold)) / 2
+    def general_without_card(self) -> float:
+        """Share of general (off-topic) questions that get no card at all, not even the closest."""
+        return self._share("unanswerable", lambda a, r: r is None or r.card_id is None, "general")
+
+    def balanced(self) -> float:
+        """Mean of answered-right and on-topic declined: the figure the thresholds are chosen on."""
+        return (self.answered_right() + self.declined("on_topic")) / 2
 
 
 def held_out_questions() -> dict[str, Any]:
@@ -56,41 +74,51 @@ def acceptable_cards(article: str, sentences: list[int]) -> frozenset[str]:
     )
 
 
+def questions(split: str) -> list[Asked]:
+    """Return the held-out questions of one split ("dev" or "test")."""
+    data = held_out_questions()
+    answerable = [
+        Asked(q["q"], q["lang"], q.get("kind", "detail"), acceptable_cards(q["article"], q["sentences"]))
+        for q in data["answerable"]
+        if q["split"] == split
+    ]
+    unanswerable = [Asked(q["q"], q["lang"], q["kind"], frozenset()) for q in data["unanswerable"] if q["split"] == split]
+    return answerable + unanswerable
+
+
 def measure(split: str, search: Optional[FactSearch] = None) -> Measured:
-    """Run the search over one split ("dev" or "test") of the held-out questions."""
+    """Run the search over one split of the held-out questions."""
     search = search or fact_search()
-    questions = held_out_questions()
-    return Measured(
-        answerable=[
-            (search.rank(q["q"], limit=1)[0], acceptable_cards(q["article"], q["sentences"]))
-            for q in questions["answerable"]
-            if q["split"] == split
-        ],
-        unanswerable=[
-            (search.rank(q["q"], limit=1)[0], q["kind"]) for q in questions["unanswerable"] if q["split"] == split
-        ],
-        min_shared_words=search.rules.min_shared_words,
-    )
+    return Measured([(asked, search.answer(asked.text)) for asked in questions(split)])
 
 
-def choose_threshold(measured: Measured) -> float:
-    """Return the threshold (0.01 steps) with the best balanced score; the lower one on ties."""
-    candidates = [step / 100 for step in range(1, 100)]
-    return max(candidates, key=lambda threshold: (measured.balanced(threshold), -threshold))
+def choose_threshold(split: str = "dev", search: Optional[FactSearch] = None) -> float:
+    """Return the answer threshold (0.01 steps) with the best balanced score on the split; the lower one on ties."""
+    search = search or fact_search()
+    scored = []
+    for threshold in THRESHOLDS:
+        trial = search.with_rules(replace(search.rules, threshold=threshold))
+        scored.append((measure(split, trial).balanced(), -threshold))
+    return -max(scored)[1]
+
+
+def describe(name: str, measured: Measured) -> str:
+    """Return the figures of one split as lines of text."""
+    kinds = Counter(asked.kind for asked, _ in measured.results if asked.right_cards)
+    lines = [
+        f"{name}: answered right {measured.answered_right():.3f} of {measured.count(True)} answerable; "
+        f"declined {measured.declined('on_topic'):.3f} of {measured.count(False, 'on_topic')} on-topic unanswerable, "
+        f"{measured.declined('general'):.3f} of {measured.count(False, 'general')} general "
+        f"({measured.general_without_card():.3f} without any card)"
+    ]
+    lines += [f"  {kind}: {measured.answered_right(kind):.3f} of {count}" for kind, count in sorted(kinds.items())]
+    return "\n".join(lines)
 
 
 def report() -> float:
-    """Print the dev curve's best threshold and the test figures at the configured threshold."""
-    dev, test = measure("dev"), measure("test")
-    chosen = choose_threshold(dev)
-    configured = fact_search().rules.threshold
-    print(
-        f"dev:  top-1 {dev.top1():.3f}; best threshold {chosen:.2f} "
-        f"(answered right {dev.answered_right(chosen):.3f}, declined {dev.declined(chosen):.3f})"
-    )
-    print(
-        f"test at the configured threshold {configured:.2f}: top-1 {test.top1():.3f}, "
-        f"answered right {test.answered_right(configured):.3f}, declined general {test.declined(configured, 'general'):.3f}, "
-        f"declined on-topic {test.declined(configured, 'on_topic'):.3f}"
-    )
+    """Print the threshold dev chooses and the figures of both splits at the configured threshold."""
+    chosen = choose_threshold("dev")
+    print(f"threshold chosen on dev: {chosen:.2f} (configured: {fact_search().rules.threshold:.2f})")
+    print(describe("dev", measure("dev")))
+    print(describe("test", measure("test")))
     return chosen

@@ -1,0 +1,183 @@
+"""Rank the fact cards for a question and decide: an answer, "the articles don't say", or nothing."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Collection, Optional, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.constants import fold_text
+from bot.fact_search.aspects import QuestionWords, numbers, question_words
+from bot.fact_search.bm25 import BM25
+from bot.fact_search.classifier import CardClassifier
+from bot.fact_search.terms import Analyzer, Lemmatizer, Word, synonyms
+from bot.knowledge import FactCard, fact_cards
+from bot.settings import settings
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A card, how well it matches the question (0 to 1), and how many of the question's words it shares."""
+
+    card_id: str
+    score: float
+    shared_words: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the search says: a card that answers, or (said=False) that the articles don't say, maybe with the closest card."""
+
+    card_id: Optional[str]
+    said: bool
+    figure: Optional[dict[str, str]] = None  # the card's figure that answers a how-many question, per language
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How cards are scored and when the search may answer (settings.yml knowledge.search; docs/fact-search.md)."""
+
+    weights: dict[str, float]  # of the classifier, BM25 and character n-grams in the score
+    threshold: float  # lowest score that is an answer
+    on_topic: float  # lowest score at which a question counts as about the articles ("they don't say")
+    closest: float  # lowest score at which a declined question is shown the closest card, marked as such
+    min_shared_words: int  # content words the question must share with the card
+    intent_bonus: float  # added to the cards of a confident factual intent
+    regularisation: float  # the classifier's C
+    temperature: float  # of the softmax over the classifier's margins
+    known_word_similarity: int  # rapidfuzz ratio at which a misspelt word counts as a word of the cards
+    checks: frozenset[str]  # the objections (FactSearch.objections) that stop a card from answering
+
+
+class FactSearch:
+    """Rank fact cards for a question; answer only when the rules allow."""
+
+    def __init__(self, cards: dict[str, FactCard], analyzer: Analyzer, rules: Rules, words: QuestionWords) -> None:
+        self.cards = list(cards.values())
+        self.card_ids = list(cards)
+        self.analyzer, self.rules, self.question_words = analyzer, rules, words
+        texts = [self._card_text(card) for card in self.cards]
+        analyzer.learn_vocabulary(texts)
+        self.bm25 = BM25([analyzer.terms(text) for text in texts])
+        self.vocabulary = sorted(self.bm25.idf)
+        self.char_ngrams = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold_text
+        )
+        self.card_vectors = self.char_ngrams.fit_transform(texts)
+        self.classifier = CardClassifier(self.cards, analyzer, rules.regularisation, rules.temperature)
+
+    def with_rules(self, rules: Rules) -> "FactSearch":
+        """Return the same index deciding by other rules (the classifier keeps its training)."""
+        clone = copy.copy(self)
+        clone.rules = rules
+        return clone
+
+    @staticmethod
+    def _card_text(card: FactCard) -> str:
+        """Return everything a card says and the questions it answers, in both languages."""
+        questions = [question for language in card.questions.values() for question in language]
+        return "\n".join([card.text["nl"], card.text["en"], *questions])
+
+    def _scores(self, question: str, words: list[Word]) -> np.ndarray:
+        """Return every card's combined score for the question."""
+        terms = [term for word in words for term in word.terms]
+        weights = self.rules.weights
+        lexical = np.asarray(self.bm25.scores(terms))
+        characters = (self.card_vectors @ self.char_ngrams.transform([question]).T).toarray().ravel()
+        learned = self.classifier.probabilities(question, terms)
+        return weights["classifier"] * learned + weights["bm25"] * lexical + weights["char_ngrams"] * characters
+
+    def rank(self, question: str, limit: Optional[int] = 3) -> list[Hit]:
+        """Return the best `limit` cards (all when None) for the question, best first."""
+        words = self.analyzer.words(question)
+        scores = self._scores(question, words)
+        order = np.argsort(-scores, kind="stable")[:limit]
+        return [Hit(self.card_ids[i], round(float(scores[i]), 4), self._shared(words, int(i))) for i in order]
+
+    def _shared(self, words: list[Word], card: int) -> int:
+        """Count the question's content words that occur in the card."""
+        counts = self.bm25.counts[card]
+        return sum(any(term in counts for term in word.terms) for word in words)
+
+    def unknown_words(self, words: list[Word]) -> list[str]:
+        """Return the question's content words that no card knows, not even misspelt."""
+        return [
+            word.surface
+            for word in words
+            if not any(term in self.bm25.idf for term in word.terms)
+            and not word.surface.isdigit()
+            and process.extractOne(
+                word.surface, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.rules.known_word_similarity
+            )
+            is None
+        ]
+
+    def answer(
+        self, question: str, intent_cards: Sequence[str] = (), withheld: Collection[str] = ()
+    ) -> Optional[Answer]:
+        """Return the card that answers, "the articles don't say" (maybe with the closest card), or None.
+
+        None means the question is not about the articles at all. Cards of a confident factual
+        intent get a bonus, and such a question is about the articles whatever its score.
+        Withheld cards are never chosen.
+        """
+        words = self.analyzer.words(question)
+        scores = self._scores(question, words)
+        for card_id in intent_cards:
+            scores[self.card_ids.index(card_id)] += self.rules.intent_bonus
+        for card_id in withheld:
+            scores[self.card_ids.index(card_id)] = -np.inf
+        best = int(np.argmax(scores))
+        score, card = float(scores[best]), self.cards[best]
+        if not intent_cards and score < self.rules.on_topic:
+            return None
+        if set(self.objections(question, words, best, score, bool(intent_cards))) & self.rules.checks:
+            return Answer(card.id if score >= self.rules.closest else None, said=False)
+        asked = self.question_words.asks_for(question)
+        return Answer(card.id, said=True, figure=self._figure(card, words) if asked == "figure" else None)
+
+    def objections(self, question: str, words: list[Word], index: int, score: float, intent: bool) -> list[str]:
+        """Return why a card may not answer the question (the names of settings.yml knowledge.search.checks)."""
+        card = self.cards[index]
+        text = f"{card.text['nl']} {card.text['en']}"
+        asked = self.question_words.asks_for(question)
+        found = {
+            "below_threshold": not intent and score < self.rules.threshold,
+            "few_shared_words": not intent and self._shared(words, index) < self.rules.min_shared_words,
+            "unknown_word": bool(self.unknown_words(words)),
+            "number_not_in_card": not numbers(question) <= numbers(text),
+            "figure_not_stated": asked is not None and not self.question_words.states(asked, text),
+        }
+        return [name for name, holds in found.items() if holds]
+
+    def _figure(self, card: FactCard, words: list[Word]) -> Optional[dict[str, str]]:
+        """Return the card's figure that shares the most terms with the question (the first on a tie)."""
+        if not card.figures:
+            return None
+        terms = {term for word in words for term in word.terms}
+        overlap = [len(terms & set(self.analyzer.terms(" ".join(figure.values())))) for figure in card.figures]
+        return card.figures[overlap.index(max(overlap))]
+
+
+@lru_cache(maxsize=1)
+def fact_search() -> FactSearch:
+    """Return the search over every fact card, configured by settings.yml (knowledge.search)."""
+    config = settings()["knowledge"]["search"]
+    rules = Rules(
+        weights=config["weights"],
+        threshold=float(config["threshold"]),
+        on_topic=float(config["on_topic"]),
+        closest=float(config["closest"]),
+        min_shared_words=int(config["min_shared_words"]),
+        intent_bonus=float(config["intent_bonus"]),
+        regularisation=float(config["regularisation"]),
+        temperature=float(config["temperature"]),
+        known_word_similarity=int(config["known_word_similarity"]),
+        checks=frozenset(config["checks"]),
+    )
+    return FactSearch(fact_cards(), Analyzer(Lemmatizer(), synonyms()), rules, question_words())
