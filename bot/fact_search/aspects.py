@@ -1,4 +1,4 @@
-"""What a question asks for (a figure, a time) and whether a card states it (bot/fact_search/question_words.yml)."""
+"""What a question asks for (an age, a figure, a time) and whether a card states it (bot/fact_search/question_words.yml)."""
 
 from __future__ import annotations
 
@@ -29,18 +29,22 @@ class QuestionWords:
 
     asks: dict[str, re.Pattern[str]]
     number_words: re.Pattern[str]
+    age_words: re.Pattern[str]
     time_words: re.Pattern[str]
 
     def asks_for(self, question: str) -> Optional[str]:
-        """Return "figure" or "time" when the question asks for one, else None."""
+        """Return "age", "figure" or "time" when the question asks for one, else None."""
         folded = fold_text(question)
         return next((aspect for aspect, pattern in self.asks.items() if pattern.search(folded)), None)
 
     def states(self, aspect: str, text: str) -> bool:
         """Tell whether a card's text states what the question asks for."""
         folded = fold_text(text)
+        has_figure = bool(DIGITS.search(folded) or self.number_words.search(folded))
         if aspect == "figure":
-            return bool(DIGITS.search(folded) or self.number_words.search(folded))
+            return has_figure
+        if aspect == "age":
+            return has_figure and bool(self.age_words.search(folded))
         return bool(YEAR.search(folded) or self.time_words.search(folded))
 
 
@@ -53,10 +57,14 @@ def numbers(text: str) -> set[str]:
 def question_words() -> QuestionWords:
     """Return the question words of question_words.yml."""
     data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-    every = [word for words in data["number_words"].values() for word in words]
-    times = [word for words in data["time_words"].values() for word in words]
+
+    def every(key: str) -> re.Pattern[str]:
+        """Return the pattern of one word list, both languages."""
+        return _phrases([word for words in data[key].values() for word in words])
+
     return QuestionWords(
         asks={aspect: _phrases(words) for aspect, words in data["asks"].items()},
-        number_words=_phrases(every),
-        time_words=_phrases(times),
+        number_words=every("number_words"),
+        age_words=every("age_words"),
+        time_words=every("time_words"),
     )

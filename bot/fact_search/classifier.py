@@ -19,15 +19,16 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 def training_examples(card: FactCard) -> list[str]:
     """Return what a card answers: its example questions, its text and each of its sentences, both languages."""
     examples = [question for language in card.questions.values() for question in language]
+    examples += [text for figure in card.figures for text in figure.values()]
     for text in card.text.values():
         examples += [text, *SENTENCE_END.split(text)]
     return examples
 
 
 class CardClassifier:
-    """A linear SVM over character n-grams and search terms, its margins turned into shares by a softmax."""
+    """A linear SVM over character n-grams and search terms; a card's margin, mapped to 0-1, is its score."""
 
-    def __init__(self, cards: list[FactCard], analyzer: Analyzer, regularisation: float, temperature: float) -> None:
+    def __init__(self, cards: list[FactCard], analyzer: Analyzer, regularisation: float) -> None:
         self.analyzer = analyzer
         texts, labels = [], []
         for index, card in enumerate(cards):
@@ -42,14 +43,13 @@ class CardClassifier:
             [self.characters.fit_transform(texts), self.terms.fit_transform([self._terms(t) for t in texts])]
         )
         self.model = LinearSVC(C=regularisation).fit(features.tocsr(), labels)
-        self.temperature = temperature
 
     def _terms(self, text: str) -> str:
         """Return the text's search terms as one space-separated string."""
         return " ".join(self.analyzer.terms(text))
 
-    def probabilities(self, question: str, terms: list[str]) -> np.ndarray:
-        """Return each card's share (0-1, summing to 1; cards in training order) for the question and its terms."""
+    def scores(self, question: str, terms: list[str]) -> np.ndarray:
+        """Return each card's score (0-1; cards in training order) for the question and its terms: (margin + 1) / 2."""
         features: csr_matrix = hstack(
             [self.characters.transform([question]), self.terms.transform([" ".join(terms)])]
         ).tocsr()

@@ -8,13 +8,12 @@ from functools import lru_cache
 from typing import Collection, Optional, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.constants import fold_text
 from bot.fact_search.aspects import QuestionWords, numbers, question_words
 from bot.fact_search.bm25 import BM25
-from bot.fact_search.classifier import CardClassifier
+from bot.fact_search.classifier import SENTENCE_END, CardClassifier
 from bot.fact_search.terms import Analyzer, Lemmatizer, Word, synonyms
 from bot.knowledge import FactCard, fact_cards
 from bot.settings import settings
@@ -31,7 +30,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the search says: a card that answers, or (said=False) that the articles don't say, maybe with the closest card."""
+    """A card that answers, or (said=False) that the articles don't say, with the closest card when it scores well."""
 
     card_id: Optional[str]
     said: bool
@@ -45,12 +44,9 @@ class Rules:
     weights: dict[str, float]  # of the classifier, BM25 and character n-grams in the score
     threshold: float  # lowest score that is an answer
     on_topic: float  # lowest score at which a question counts as about the articles ("they don't say")
-    closest: float  # lowest score at which a declined question is shown the closest card, marked as such
     min_shared_words: int  # content words the question must share with the card
     intent_bonus: float  # added to the cards of a confident factual intent
     regularisation: float  # the classifier's C
-    temperature: float  # of the softmax over the classifier's margins
-    known_word_similarity: int  # rapidfuzz ratio at which a misspelt word counts as a word of the cards
     checks: frozenset[str]  # the objections (FactSearch.objections) that stop a card from answering
 
 
@@ -64,12 +60,12 @@ class FactSearch:
         texts = [self._card_text(card) for card in self.cards]
         analyzer.learn_vocabulary(texts)
         self.bm25 = BM25([analyzer.terms(text) for text in texts])
-        self.vocabulary = sorted(self.bm25.idf)
         self.char_ngrams = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, preprocessor=fold_text
         )
         self.card_vectors = self.char_ngrams.fit_transform(texts)
-        self.classifier = CardClassifier(self.cards, analyzer, rules.regularisation, rules.temperature)
+        self.classifier = CardClassifier(self.cards, analyzer, rules.regularisation)
+        self.stated = [self._stated(card) for card in self.cards]
 
     def with_rules(self, rules: Rules) -> "FactSearch":
         """Return the same index deciding by other rules (the classifier keeps its training)."""
@@ -77,11 +73,25 @@ class FactSearch:
         clone.rules = rules
         return clone
 
+    def _stated(self, card: FactCard) -> dict[str, list[set[str]]]:
+        """Return, per aspect (age, figure, time), the search terms of each of the card's sentences that states one."""
+        sentences = [sentence for text in card.text.values() for sentence in SENTENCE_END.split(text)]
+        return {
+            aspect: [set(self.analyzer.terms(s)) for s in sentences if self.question_words.states(aspect, s)]
+            for aspect in ("age", "figure", "time")
+        }
+
+    def _states_about(self, index: int, aspect: str, words: list[Word]) -> bool:
+        """Tell whether one of the card's sentences that states the aspect shares a term with the question."""
+        terms = {term for word in words for term in word.terms}
+        return any(terms & sentence for sentence in self.stated[index][aspect])
+
     @staticmethod
     def _card_text(card: FactCard) -> str:
         """Return everything a card says and the questions it answers, in both languages."""
         questions = [question for language in card.questions.values() for question in language]
-        return "\n".join([card.text["nl"], card.text["en"], *questions])
+        figures = [text for figure in card.figures for text in figure.values()]
+        return "\n".join([card.text["nl"], card.text["en"], *figures, *questions])
 
     def _scores(self, question: str, words: list[Word]) -> np.ndarray:
         """Return every card's combined score for the question."""
@@ -89,7 +99,7 @@ class FactSearch:
         weights = self.rules.weights
         lexical = np.asarray(self.bm25.scores(terms))
         characters = (self.card_vectors @ self.char_ngrams.transform([question]).T).toarray().ravel()
-        learned = self.classifier.probabilities(question, terms)
+        learned = self.classifier.scores(question, terms)
         return weights["classifier"] * learned + weights["bm25"] * lexical + weights["char_ngrams"] * characters
 
     def rank(self, question: str, limit: Optional[int] = 3) -> list[Hit]:
@@ -103,19 +113,6 @@ class FactSearch:
         """Count the question's content words that occur in the card."""
         counts = self.bm25.counts[card]
         return sum(any(term in counts for term in word.terms) for word in words)
-
-    def unknown_words(self, words: list[Word]) -> list[str]:
-        """Return the question's content words that no card knows, not even misspelt."""
-        return [
-            word.surface
-            for word in words
-            if not any(term in self.bm25.idf for term in word.terms)
-            and not word.surface.isdigit()
-            and process.extractOne(
-                word.surface, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.rules.known_word_similarity
-            )
-            is None
-        ]
 
     def answer(
         self, question: str, intent_cards: Sequence[str] = (), withheld: Collection[str] = ()
@@ -137,9 +134,9 @@ class FactSearch:
         if not intent_cards and score < self.rules.on_topic:
             return None
         if set(self.objections(question, words, best, score, bool(intent_cards))) & self.rules.checks:
-            return Answer(card.id if score >= self.rules.closest else None, said=False)
+            return Answer(card.id if score >= self.rules.threshold else None, said=False)
         asked = self.question_words.asks_for(question)
-        return Answer(card.id, said=True, figure=self._figure(card, words) if asked == "figure" else None)
+        return Answer(card.id, said=True, figure=self._figure(card, words) if asked else None)
 
     def objections(self, question: str, words: list[Word], index: int, score: float, intent: bool) -> list[str]:
         """Return why a card may not answer the question (the names of settings.yml knowledge.search.checks)."""
@@ -149,9 +146,8 @@ class FactSearch:
         found = {
             "below_threshold": not intent and score < self.rules.threshold,
             "few_shared_words": not intent and self._shared(words, index) < self.rules.min_shared_words,
-            "unknown_word": bool(self.unknown_words(words)),
             "number_not_in_card": not numbers(question) <= numbers(text),
-            "figure_not_stated": asked is not None and not self.question_words.states(asked, text),
+            "figure_not_stated": asked is not None and not self._states_about(index, asked, words),
         }
         return [name for name, holds in found.items() if holds]
 
@@ -172,12 +168,9 @@ def fact_search() -> FactSearch:
         weights=config["weights"],
         threshold=float(config["threshold"]),
         on_topic=float(config["on_topic"]),
-        closest=float(config["closest"]),
         min_shared_words=int(config["min_shared_words"]),
         intent_bonus=float(config["intent_bonus"]),
         regularisation=float(config["regularisation"]),
-        temperature=float(config["temperature"]),
-        known_word_similarity=int(config["known_word_similarity"]),
         checks=frozenset(config["checks"]),
     )
     return FactSearch(fact_cards(), Analyzer(Lemmatizer(), synonyms()), rules, question_words())

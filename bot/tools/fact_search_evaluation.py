@@ -82,7 +82,9 @@ def questions(split: str) -> list[Asked]:
         for q in data["answerable"]
         if q["split"] == split
     ]
-    unanswerable = [Asked(q["q"], q["lang"], q["kind"], frozenset()) for q in data["unanswerable"] if q["split"] == split]
+    unanswerable = [
+        Asked(q["q"], q["lang"], q["kind"], frozenset()) for q in data["unanswerable"] if q["split"] == split
+    ]
     return answerable + unanswerable
 
 
