@@ -44,7 +44,7 @@ class QuestionWords:
         if aspect == "figure":
             return has_figure
         if aspect == "age":
-            return has_figure and bool(self.age_words.search(folded))
+            return bool(self.age_words.search(folded))
         return bool(YEAR.search(folded) or self.time_words.search(folded))
 
 

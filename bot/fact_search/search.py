@@ -44,8 +44,10 @@ class Rules:
     weights: dict[str, float]  # of the classifier, BM25 and character n-grams in the score
     threshold: float  # lowest score that is an answer
     on_topic: float  # lowest score at which a question counts as about the articles ("they don't say")
+    intent_on_topic: float  # the same for a question the classifier took as factual (scored before the bonuses)
     min_shared_words: int  # content words the question must share with the card
     intent_bonus: float  # added to the cards of a confident factual intent
+    own_card_bonus: float  # added besides to the intent's own card (the first), which its general questions want
     regularisation: float  # the classifier's C
     checks: frozenset[str]  # the objections (FactSearch.objections) that stop a card from answering
 
@@ -119,22 +121,32 @@ class FactSearch:
     ) -> Optional[Answer]:
         """Return the card that answers, "the articles don't say" (maybe with the closest card), or None.
 
-        None means the question is not about the articles at all. Cards of a confident factual
+        None means the question is not about the articles at all (even when the classifier took it as
+        factual: "what's the tallest building in the world"), or shares too few words with any card. Cards of a confident factual
         intent get a bonus, and such a question is about the articles whatever its score.
         Withheld cards are never chosen.
         """
         words = self.analyzer.words(question)
         scores = self._scores(question, words)
+        if intent_cards and scores.max() < self.rules.intent_on_topic:  # the classifier's guess, but no card is near
+            return None
         for card_id in intent_cards:
             scores[self.card_ids.index(card_id)] += self.rules.intent_bonus
+        if intent_cards:
+            scores[self.card_ids.index(intent_cards[0])] += self.rules.own_card_bonus
         for card_id in withheld:
             scores[self.card_ids.index(card_id)] = -np.inf
         best = int(np.argmax(scores))
         score, card = float(scores[best]), self.cards[best]
         if not intent_cards and score < self.rules.on_topic:
             return None
-        if set(self.objections(question, words, best, score, bool(intent_cards))) & self.rules.checks:
-            return Answer(card.id if score >= self.rules.threshold else None, said=False)
+        objections = set(self.objections(question, words, best, score, bool(intent_cards))) & self.rules.checks
+        if "few_shared_words" in objections:  # the question and the card hardly meet: not understood
+            return None
+        if "below_threshold" in objections:  # about the articles, but no card comes close
+            return Answer(None, said=False)
+        if objections:  # a card on the subject, without the detail asked for
+            return Answer(card.id, said=False)
         asked = self.question_words.asks_for(question)
         return Answer(card.id, said=True, figure=self._figure(card, words) if asked else None)
 
@@ -168,8 +180,10 @@ def fact_search() -> FactSearch:
         weights=config["weights"],
         threshold=float(config["threshold"]),
         on_topic=float(config["on_topic"]),
+        intent_on_topic=float(config["intent_on_topic"]),
         min_shared_words=int(config["min_shared_words"]),
         intent_bonus=float(config["intent_bonus"]),
+        own_card_bonus=float(config["own_card_bonus"]),
         regularisation=float(config["regularisation"]),
         checks=frozenset(config["checks"]),
     )
