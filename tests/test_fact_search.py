@@ -93,8 +93,10 @@ def test_a_figure_question_to_a_card_without_a_figure_is_declined():
     words = question_words()
     assert words.asks_for("hoe oud is hij eigenlijk") == "age"
     assert words.asks_for("hoeveel landen deden mee") == "figure"
-    assert words.states("age", "Een man van 34 jaar.") and words.states("age", "Het zijn nog peuters.")
-    assert not words.states("age", "Voor 25 dollar.")
+    assert words.states("age", "Een man van 34 jaar.") and words.states("age", "De oudste was twaalf jaar.")
+    assert not words.states("age", "Voor 25 dollar.") and not words.states("age", "Vorig jaar kwam het uit.")
+    assert words.states("life_stage", "Het zijn nog peuters.") and not words.states("age", "Het zijn nog peuters.")
+    assert words.about_children("hoe oud zijn de kinderen") and not words.about_children("hoe oud is de officier")
     assert words.asks_for("in welk jaar begon het") == "time"
     assert words.asks_for("waarom doen mensen dit") is None
     assert words.states("figure", "De jongste was vijf maanden.") and not words.states("figure", "Het is strafbaar.")

@@ -29,7 +29,9 @@ class QuestionWords:
 
     asks: dict[str, re.Pattern[str]]
     number_words: re.Pattern[str]
-    age_words: re.Pattern[str]
+    ages: re.Pattern[str]
+    life_stages: re.Pattern[str]
+    child_words: re.Pattern[str]
     time_words: re.Pattern[str]
 
     def asks_for(self, question: str) -> Optional[str]:
@@ -37,14 +39,19 @@ class QuestionWords:
         folded = fold_text(question)
         return next((aspect for aspect, pattern in self.asks.items() if pattern.search(folded)), None)
 
+    def about_children(self, question: str) -> bool:
+        """Tell whether a question is about children, so that a stage of life answers how old they are."""
+        return bool(self.child_words.search(fold_text(question)))
+
     def states(self, aspect: str, text: str) -> bool:
-        """Tell whether a card's text states what the question asks for."""
+        """Tell whether a card's text states an age, a life stage, a figure or a time."""
         folded = fold_text(text)
-        has_figure = bool(DIGITS.search(folded) or self.number_words.search(folded))
         if aspect == "figure":
-            return has_figure
+            return bool(DIGITS.search(folded) or self.number_words.search(folded))
         if aspect == "age":
-            return bool(self.age_words.search(folded))
+            return bool(self.ages.search(folded))
+        if aspect == "life_stage":
+            return bool(self.life_stages.search(folded))
         return bool(YEAR.search(folded) or self.time_words.search(folded))
 
 
@@ -62,9 +69,15 @@ def question_words() -> QuestionWords:
         """Return the pattern of one word list, both languages."""
         return _phrases([word for words in data[key].values() for word in words])
 
+    number_words = [word for words in data["number_words"].values() for word in words]
+    units = [word for words in data["age_units"].values() for word in words]
+    figure = r"(\d+|" + "|".join(re.escape(fold_text(word)) for word in number_words) + ")"
+    ages = re.compile(r"\b" + figure + r"[ -](" + "|".join(re.escape(fold_text(unit)) for unit in units) + r")\b")
     return QuestionWords(
         asks={aspect: _phrases(words) for aspect, words in data["asks"].items()},
-        number_words=every("number_words"),
-        age_words=every("age_words"),
+        number_words=_phrases(number_words),
+        ages=ages,
+        life_stages=every("life_stages"),
+        child_words=every("child_words"),
         time_words=every("time_words"),
     )

@@ -76,17 +76,23 @@ class FactSearch:
         return clone
 
     def _stated(self, card: FactCard) -> dict[str, list[set[str]]]:
-        """Return, per aspect (age, figure, time), the search terms of each of the card's sentences that states one."""
+        """Return, per aspect (age, life stage, figure, time), the search terms of each of the card's sentences that states one."""
         sentences = [sentence for text in card.text.values() for sentence in SENTENCE_END.split(text)]
         return {
             aspect: [set(self.analyzer.terms(s)) for s in sentences if self.question_words.states(aspect, s)]
-            for aspect in ("age", "figure", "time")
+            for aspect in ("age", "life_stage", "figure", "time")
         }
 
     def _states_about(self, index: int, aspect: str, words: list[Word]) -> bool:
         """Tell whether one of the card's sentences that states the aspect shares a term with the question."""
         terms = {term for word in words for term in word.terms}
         return any(terms & sentence for sentence in self.stated[index][aspect])
+
+    def _answers(self, question: str, index: int, asked: str, words: list[Word]) -> bool:
+        """Tell whether the card states what the question asks for (a life stage only for children's ages)."""
+        if asked == "age" and self.question_words.about_children(question):
+            return self._states_about(index, "age", words) or self._states_about(index, "life_stage", words)
+        return self._states_about(index, asked, words)
 
     @staticmethod
     def _card_text(card: FactCard) -> str:
@@ -159,7 +165,7 @@ class FactSearch:
             "below_threshold": not intent and score < self.rules.threshold,
             "few_shared_words": not intent and self._shared(words, index) < self.rules.min_shared_words,
             "number_not_in_card": not numbers(question) <= numbers(text),
-            "figure_not_stated": asked is not None and not self._states_about(index, asked, words),
+            "figure_not_stated": asked is not None and not self._answers(question, index, asked, words),
         }
         return [name for name, holds in found.items() if holds]
 
