@@ -11,14 +11,14 @@ from bot.fact_search.aspects import question_words
 from bot.fact_search.bm25 import BM25
 from bot.fact_search.terms import CompoundSplitter, Synonyms
 from bot.knowledge import answers, fact_cards
-from bot.tools.fact_search_evaluation import acceptable_cards, choose_threshold, describe, held_out_questions, measure
+from bot.tools.fact_search_evaluation import acceptable_cards, choose_rules, describe, held_out_questions, measure
 
 # Floors on the held-out test split, a little under what was measured (docs/fact-search.md).
-# The search alone, without the intent classifier: measured 0.661, 0.610, 0.810 and at least 0.440 per kind.
-ANSWERED_RIGHT_FLOOR = 0.60
-DECLINED_ON_TOPIC_FLOOR = 0.55
-GENERAL_WITHOUT_CARD_FLOOR = 0.75
-KIND_FLOOR = 0.40  # each kind of question (yes/no, why, how many, contrast, detail)
+# The search alone, without the intent classifier: measured 0.649, 0.746, 1.000 and at least 0.480 per kind.
+ANSWERED_RIGHT_FLOOR = 0.62
+DECLINED_ON_TOPIC_FLOOR = 0.70
+GENERAL_WITHOUT_CARD_FLOOR = 0.90
+KIND_FLOOR = 0.45  # each kind of question (yes/no, why, how many, contrast, detail)
 MIN_ANSWERABLE, MIN_UNANSWERABLE = 400, 120
 
 
@@ -54,8 +54,9 @@ def test_every_kind_of_question_is_answered(test_split):
     assert not weak
 
 
-def test_configured_threshold_is_the_one_chosen_on_the_dev_questions():
-    assert choose_threshold("dev") == pytest.approx(fact_search().rules.threshold)
+def test_configured_rules_are_the_ones_chosen_on_the_dev_questions():
+    rules = fact_search().rules
+    assert choose_rules("dev") == pytest.approx((rules.threshold, rules.max_missing_share))
 
 
 def test_held_out_set_is_big_enough_and_apart_from_the_cards_questions():

@@ -38,6 +38,15 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A question as the search reads it: its content words and every card's score."""
+
+    question: str
+    words: list[Word]
+    scores: np.ndarray
+
+
+@dataclass(frozen=True)
 class Rules:
     """How cards are scored and when the search may answer (settings.yml knowledge.search; docs/fact-search.md)."""
 
@@ -46,6 +55,7 @@ class Rules:
     on_topic: float  # lowest score at which a question counts as about the articles ("they don't say")
     intent_on_topic: float  # the same for a question the classifier took as factual (scored before the bonuses)
     min_shared_words: int  # content words the question must share with the card
+    max_missing_share: float  # share of the question's content words (of two or more) the card may lack
     intent_bonus: float  # added to the cards of a confident factual intent
     own_card_bonus: float  # added besides to the intent's own card (the first), which its general questions want
     regularisation: float  # the classifier's C
@@ -68,6 +78,9 @@ class FactSearch:
         self.card_vectors = self.char_ngrams.fit_transform(texts)
         self.classifier = CardClassifier(self.cards, analyzer, rules.regularisation)
         self.stated = [self._stated(card) for card in self.cards]
+        self.figure_terms = [
+            [set(self.analyzer.terms(" ".join(figure.values()))) for figure in card.figures] for card in self.cards
+        ]
 
     def with_rules(self, rules: Rules) -> "FactSearch":
         """Return the same index deciding by other rules (the classifier keeps its training)."""
@@ -122,18 +135,34 @@ class FactSearch:
         counts = self.bm25.counts[card]
         return sum(any(term in counts for term in word.terms) for word in words)
 
+    def _missing_share(self, words: list[Word], card: int) -> float:
+        """Return the share of the question's content words that the card lacks (0 for a question of one word)."""
+        if len(words) < 2:
+            return 0.0
+        return 1 - self._shared(words, card) / len(words)
+
+    def read(self, question: str) -> Reading:
+        """Return the question's content words and every card's score, which no rule changes."""
+        words = self.analyzer.words(question)
+        return Reading(question, words, self._scores(question, words))
+
     def answer(
         self, question: str, intent_cards: Sequence[str] = (), withheld: Collection[str] = ()
     ) -> Optional[Answer]:
-        """Return the card that answers, "the articles don't say" (maybe with the closest card), or None.
+        """Return the card that answers, "the articles don't say" (maybe with the closest card), or None."""
+        return self.decide(self.read(question), intent_cards, withheld)
+
+    def decide(
+        self, reading: Reading, intent_cards: Sequence[str] = (), withheld: Collection[str] = ()
+    ) -> Optional[Answer]:
+        """Return what the rules make of a read question (see answer).
 
         None means the question is not about the articles at all (even when the classifier took it as
-        factual: "what's the tallest building in the world"), or shares too few words with any card. Cards of a confident factual
-        intent get a bonus, and such a question is about the articles whatever its score.
+        factual: "what's the tallest building in the world"), or shares too few words with any card. Cards of a
+        confident factual intent get a bonus, and such a question is about the articles whatever its score.
         Withheld cards are never chosen.
         """
-        words = self.analyzer.words(question)
-        scores = self._scores(question, words)
+        question, words, scores = reading.question, reading.words, reading.scores.copy()
         if intent_cards and scores.max() < self.rules.intent_on_topic:  # the classifier's guess, but no card is near
             return None
         for card_id in intent_cards:
@@ -154,7 +183,7 @@ class FactSearch:
         if objections:  # a card on the subject, without the detail asked for
             return Answer(card.id, said=False)
         asked = self.question_words.asks_for(question)
-        return Answer(card.id, said=True, figure=self._figure(card, words) if asked else None)
+        return Answer(card.id, said=True, figure=self._figure(best, words) if asked else None)
 
     def objections(self, question: str, words: list[Word], index: int, score: float, intent: bool) -> list[str]:
         """Return why a card may not answer the question (the names of settings.yml knowledge.search.checks)."""
@@ -164,17 +193,19 @@ class FactSearch:
         found = {
             "below_threshold": not intent and score < self.rules.threshold,
             "few_shared_words": not intent and self._shared(words, index) < self.rules.min_shared_words,
+            "words_not_in_card": self._missing_share(words, index) > self.rules.max_missing_share,
             "number_not_in_card": not numbers(question) <= numbers(text),
             "figure_not_stated": asked is not None and not self._answers(question, index, asked, words),
         }
         return [name for name, holds in found.items() if holds]
 
-    def _figure(self, card: FactCard, words: list[Word]) -> Optional[dict[str, str]]:
+    def _figure(self, index: int, words: list[Word]) -> Optional[dict[str, str]]:
         """Return the card's figure that shares the most terms with the question (the first on a tie)."""
+        card = self.cards[index]
         if not card.figures:
             return None
         terms = {term for word in words for term in word.terms}
-        overlap = [len(terms & set(self.analyzer.terms(" ".join(figure.values())))) for figure in card.figures]
+        overlap = [len(terms & figure) for figure in self.figure_terms[index]]
         return card.figures[overlap.index(max(overlap))]
 
 
@@ -188,6 +219,7 @@ def fact_search() -> FactSearch:
         on_topic=float(config["on_topic"]),
         intent_on_topic=float(config["intent_on_topic"]),
         min_shared_words=int(config["min_shared_words"]),
+        max_missing_share=float(config["max_missing_share"]),
         intent_bonus=float(config["intent_bonus"]),
         own_card_bonus=float(config["own_card_bonus"]),
         regularisation=float(config["regularisation"]),

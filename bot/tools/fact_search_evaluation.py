@@ -1,18 +1,20 @@
-"""Measure the fact-card search on the held-out questions and choose its answer threshold."""
+"""Measure the fact-card search on the held-out questions and choose its threshold and missing-word share."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Optional
 
 import yaml
 
-from bot.fact_search import Answer, FactSearch, fact_search
+from bot.fact_search import Answer, FactSearch, Reading, fact_search
 from bot.knowledge import fact_cards
 from bot.settings import project_path, settings
 
 THRESHOLDS = [step / 100 for step in range(5, 60)]
+MISSING_SHARES = [0.25, 0.3, 0.34, 0.4, 0.45, 0.5, 0.6, 0.67, 1.0]  # 0.34: more than a third; 0.67: two thirds
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Measured:
         return (self.answered_right() + self.declined("on_topic")) / 2
 
 
+@lru_cache(maxsize=1)
 def held_out_questions() -> dict[str, Any]:
     """Read the held-out question set named in settings.yml."""
     path = project_path(settings()["evaluation"]["knowledge_questions"])
@@ -88,20 +91,24 @@ def questions(split: str) -> list[Asked]:
     return answerable + unanswerable
 
 
-def measure(split: str, search: Optional[FactSearch] = None) -> Measured:
-    """Run the search over one split of the held-out questions."""
+def measure(split: str, search: Optional[FactSearch] = None, readings: Optional[dict[str, Reading]] = None) -> Measured:
+    """Run the search over one split of the held-out questions (reusing readings of the same search's index)."""
     search = search or fact_search()
-    return Measured([(asked, search.answer(asked.text)) for asked in questions(split)])
+    readings = readings or {}
+    return Measured([(asked, search.decide(readings.get(asked.text) or search.read(asked.text))) for asked in questions(split)])
 
 
-def choose_threshold(split: str = "dev", search: Optional[FactSearch] = None) -> float:
-    """Return the answer threshold (0.01 steps) with the best balanced score on the split; the lower one on ties."""
+def choose_rules(split: str = "dev", search: Optional[FactSearch] = None) -> tuple[float, float]:
+    """Return the threshold and missing-word share with the best balanced score on the split (the smaller on ties)."""
     search = search or fact_search()
+    readings = {asked.text: search.read(asked.text) for asked in questions(split)}
     scored = []
-    for threshold in THRESHOLDS:
-        trial = search.with_rules(replace(search.rules, threshold=threshold))
-        scored.append((measure(split, trial).balanced(), -threshold))
-    return -max(scored)[1]
+    for share in MISSING_SHARES:
+        for threshold in THRESHOLDS:
+            trial = search.with_rules(replace(search.rules, threshold=threshold, max_missing_share=share))
+            scored.append((round(measure(split, trial, readings).balanced(), 6), -share, -threshold))
+    _, share, threshold = max(scored)
+    return -threshold, -share
 
 
 def describe(name: str, measured: Measured) -> str:
@@ -117,10 +124,14 @@ def describe(name: str, measured: Measured) -> str:
     return "\n".join(lines)
 
 
-def report() -> float:
-    """Print the threshold dev chooses and the figures of both splits at the configured threshold."""
-    chosen = choose_threshold("dev")
-    print(f"threshold chosen on dev: {chosen:.2f} (configured: {fact_search().rules.threshold:.2f})")
+def report() -> tuple[float, float]:
+    """Print the rules dev chooses and the figures of both splits under the configured rules."""
+    chosen = choose_rules("dev")
+    rules = fact_search().rules
+    print(
+        f"chosen on dev: threshold {chosen[0]:.2f}, max missing share {chosen[1]:.2f} "
+        f"(configured: {rules.threshold:.2f}, {rules.max_missing_share:.2f})"
+    )
     print(describe("dev", measure("dev")))
     print(describe("test", measure("test")))
     return chosen
