@@ -155,11 +155,11 @@ class Marker:
 
 MARKERS = (
     Marker("guard_overruled", "safety guard overruled", guard_overruled),
-    Marker("fallback", "fallback or clarifying question", fallback_or_clarify),
-    Marker("corrected", "person corrected the bot", corrected),
+    Marker("fallback", "fallback or clarify", fallback_or_clarify),
+    Marker("corrected", "person corrected bot", corrected),
     Marker("same_reply", "same reply twice", same_reply_twice),
-    Marker("repeated", "person repeated themself", person_repeated),
-    Marker("fact_after_signpost", "fact card right after a signpost", fact_after_signpost),
+    Marker("repeated", "person repeated", person_repeated),
+    Marker("fact_after_signpost", "fact after signpost", fact_after_signpost),
 )
 MARKER_NAMES = tuple(marker.name for marker in MARKERS)
 LABELS = {marker.name: marker.label for marker in MARKERS}

@@ -246,7 +246,7 @@ def test_the_page_lists_to_review_and_urgent_first_with_severity_in_words(counse
     assert keys_listed(page) == [CRISIS, FALLBACK, MATERIAL]
     rows = page.split("<tbody>")[1].split("<tr")[1:]
     assert 'class="severity severity-urgent">Urgent<' in rows[0] and ">crisis<" in rows[0]
-    assert 'class="severity severity-misroute">Possible misroute<' in rows[1] and "fallback or clarifying question" in rows[1]
+    assert 'class="severity severity-misroute">Possible misroute<' in rows[1] and "fallback or clarify" in rows[1]
     assert ">Routine<" in rows[2] and "material shared" in rows[2]
     assert "<q>ik wil er niet meer zijn,…</q>" in rows[0] and "to review" in rows[0]
 
@@ -279,7 +279,7 @@ def test_a_reviewed_conversation_goes_below_the_ones_to_review(counsellor):
 
 def test_the_transcript_names_its_markers(counsellor):
     page = counsellor.get(f"/counsellor/conversations/{FALLBACK}").text
-    assert "fallback or clarifying question" in page and "Possible misroute" in page
+    assert "fallback or clarify" in page and "Possible misroute" in page
 
 
 def test_snippets_are_short_redacted_and_escaped(counsellor, database_file):
