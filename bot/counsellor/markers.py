@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
@@ -82,6 +82,11 @@ class Turn:
         """Tell whether the person typed the message (rather than pressed a button)."""
         return self.message is not None and bool(self.text) and not is_button(self.text)
 
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """Return the message's folded words (see `words_of`)."""
+        return words_of(self.text)
+
     @property
     def parse(self) -> Mapping[str, Any]:
         """Return the message's parse data."""
@@ -116,10 +121,7 @@ def corrected(turns: Sequence[Turn], words: Vocabulary) -> bool:
     """The person said the bot got it wrong ("nee", "dat bedoel ik niet"), in words or as the classifier saw it."""
     return any(
         turn.typed
-        and (
-            (turn.parse.get("intent") or {}).get("name") == CORRECTION_INTENT
-            or words.is_correction(words_of(turn.text))
-        )
+        and ((turn.parse.get("intent") or {}).get("name") == CORRECTION_INTENT or words.is_correction(turn.words))
         for turn in turns
     )
 
@@ -131,7 +133,7 @@ def same_reply_twice(turns: Sequence[Turn], words: Vocabulary) -> bool:
 
 def person_repeated(turns: Sequence[Turn], words: Vocabulary) -> bool:
     """The person typed (nearly) the same message twice in a row (button presses in between do not count)."""
-    typed = [words_of(turn.text) for turn in turns if turn.typed]
+    typed = [turn.words for turn in turns if turn.typed]
     return any(words.is_repeat(before, after) for before, after in pairwise(typed))
 
 
