@@ -1,18 +1,23 @@
-"""The conversation list: filters from the query string, newest first, in pages."""
+"""The conversation list: filters from the query string, most urgent first (triage) or newest first, in pages."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Mapping, Optional, Sequence
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from bot.constants import LANGUAGES, SAFETY_INTENTS
+from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, SAFETY_INTENTS
+from bot.counsellor.markers import MARKER_NAMES
 from bot.counsellor.overview import local_date
 from bot.store.transcripts import Summary
 
 FLAG_CHOICES = (*SAFETY_INTENTS, "any", "none")
+MARKER_CHOICES = (*MARKER_NAMES, "any", "none")
+NEWEST = "newest"  # the order besides the default, triage
+URGENT, POSSIBLE_MISROUTE, OTHER = "urgent", "misroute", "other"  # the triage groups, in their order
+GROUPS = (URGENT, POSSIBLE_MISROUTE, OTHER)
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Filters:
     fallbacks: str = ""
     status: str = ""
     tag: str = ""
+    marker: str = ""
+    order: str = ""
 
     @classmethod
     def parse(cls, query: Mapping[str, str]) -> "Filters":
@@ -59,6 +66,8 @@ class Filters:
             fallbacks=pick("fallbacks", ("with", "without")),
             status=pick("status", ("reviewed", "unreviewed")),
             tag=query.get("tag", "").strip().lower()[:40],
+            marker=pick("marker", MARKER_CHOICES),
+            order=pick("order", (NEWEST,)),
         )
 
     def query_string(self, **extra: object) -> str:
@@ -85,8 +94,30 @@ class Filters:
                 not self.fallbacks or (summary.fallbacks > 0) == (self.fallbacks == "with"),
                 not self.status or reviewed == (self.status == "reviewed"),
                 not self.tag or self.tag in tags,
+                self.has_marker(summary),
             )
         )
+
+    def has_marker(self, summary: Summary) -> bool:
+        """Tell whether a conversation passes the marker filter."""
+        return (
+            not self.marker
+            or (self.marker == "any" and bool(summary.markers))
+            or (self.marker == "none" and not summary.markers)
+            or self.marker in summary.markers
+        )
+
+
+def group(summary: Summary) -> str:
+    """Return the conversation's triage group: danger, crisis or a child disclosing; a possible misroute; the rest."""
+    if summary.flags & set(NEVER_MISSED_INTENTS):
+        return URGENT
+    return POSSIBLE_MISROUTE if summary.markers else OTHER
+
+
+def triage_key(summary: Summary, reviewed: bool) -> tuple[bool, int, float]:
+    """Sort key of the triage order: unreviewed first, then by group, then newest first."""
+    return reviewed, GROUPS.index(group(summary)), -summary.started
 
 
 @dataclass
@@ -97,6 +128,7 @@ class Page:
     number: int
     pages: int
     total: int
+    marker_counts: dict[str, int]  # per marker (and "any"), among the conversations the other filters leave
 
 
 def select(
@@ -108,12 +140,40 @@ def select(
     page: int,
     size: int,
 ) -> Page:
-    """Filter the conversations, newest first, and return page `page` (counted from 1)."""
-    chosen = [s for s in summaries if filters.matches(s, s.sender_id in reviewed, tags.get(s.sender_id, ()), zone)]
-    chosen.sort(key=lambda s: s.started, reverse=True)
+    """Filter and order the conversations, count them per marker, and return page `page` (counted from 1)."""
+    others = replace(filters, marker="")
+    candidates = [s for s in summaries if others.matches(s, s.sender_id in reviewed, tags.get(s.sender_id, ()), zone)]
+    counts = {name: sum(name in s.markers for s in candidates) for name in MARKER_NAMES}
+    counts["any"] = sum(bool(s.markers) for s in candidates)
+    chosen = [s for s in candidates if filters.has_marker(s)]
+    if filters.order == NEWEST:
+        chosen.sort(key=lambda s: s.started, reverse=True)
+    else:
+        chosen.sort(key=lambda s: triage_key(s, s.sender_id in reviewed))
     pages = max(1, -(-len(chosen) // size))
     number = min(max(1, page), pages)
-    return Page(chosen[(number - 1) * size : number * size], number, pages, len(chosen))
+    return Page(chosen[(number - 1) * size : number * size], number, pages, len(chosen), counts)
+
+
+def snippet(text: str, words: int, max_chars: int) -> str:
+    """Return the first `words` words of a message, at most `max_chars` characters, with an ellipsis when cut."""
+    every = text.split()
+    short = " ".join(every[:words])
+    if len(short) > max_chars:
+        short = short[:max_chars].rstrip()
+    return short + ("…" if short != " ".join(every) else "")
+
+
+def ago(moment: float, now: float) -> str:
+    """Say how long ago a Unix time was, roughly ("5 min ago", "3 h ago", "2 days ago")."""
+    minutes = max(0, int(now - moment) // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"
 
 
 def page_number(value: Optional[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -17,11 +18,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.constants import LANGUAGES, SAFETY_INTENTS
+from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, SAFETY_INTENTS
 from bot.counsellor import accounts, audit, charts, csrf, listing, review
 from bot.counsellor.export import to_nlu_yaml, training_texts
 from bot.counsellor.forms import FormError, read_form
 from bot.counsellor.lockout import LoginGuard
+from bot.counsellor.markers import MARKERS, find_markers
 from bot.counsellor.overview import overview
 from bot.counsellor.sessions import SessionPolicy
 from bot.domain import intents
@@ -81,7 +83,7 @@ class Dashboard:
         self.guard = LoginGuard.from_settings(self.config["login"], key)
         self.attempts = RateLimiter(self.config["login"]["attempts_per_minute"], 60)
         self.zone = ZoneInfo(self.config["timezone"])
-        self.summaries = SummaryCache()
+        self.summaries = SummaryCache(find_markers)
         self.intents = intents()
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
@@ -90,8 +92,18 @@ class Dashboard:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.templates.filters.update(when=self.when, flag=lambda name: FLAG_LABELS.get(name, name), percent=percent)
-        self.templates.globals.update(base=BASE, flags=SAFETY_INTENTS)
+        snippet = self.config["snippet"]
+        self.templates.filters.update(
+            when=self.when,
+            flag=lambda name: FLAG_LABELS.get(name, name),
+            percent=percent,
+            snippet=lambda text: listing.snippet(text, snippet["words"], snippet["max_chars"]),
+            ago=listing.ago,
+            group=listing.group,
+        )
+        self.templates.globals.update(
+            base=BASE, flags=SAFETY_INTENTS, urgent_flags=NEVER_MISSED_INTENTS, markers=MARKERS
+        )
 
     def routes(self) -> list[BaseRoute]:
         """Return the routes, relative to /counsellor."""
@@ -262,7 +274,7 @@ class Dashboard:
     # ---- conversations and transcripts
 
     def conversations_page(self, ctx: Ctx) -> Response:
-        """List the conversations, newest first, filtered and paged."""
+        """List the conversations, most urgent first (or newest first), filtered and paged, with counts per marker."""
         filters = listing.Filters.parse(ctx.request.query_params)
         summaries = self.summaries.all(ctx.db.connection())
         reviewed, tags = review.reviewed_ids(ctx.db), review.tags_by_conversation(ctx.db)
@@ -286,6 +298,7 @@ class Dashboard:
             tags=tags,
             helplines=helplines,
             languages=LANGUAGES,
+            now=time.time(),
         )
 
     def transcript_page(self, ctx: Ctx, error: str = "", status: int = 200) -> Response:
@@ -294,7 +307,7 @@ class Dashboard:
         if sender is None:
             return self.error(404, "This conversation does not exist (any more).")
         key = conversation_key(sender)
-        summary = summarize(ctx.db.connection(), sender)
+        summary = summarize(ctx.db.connection(), sender, find_markers)
         audit.record(ctx.db, ctx.account, "view_transcript", key)
         return self.render(
             ctx,

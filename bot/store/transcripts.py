@@ -6,7 +6,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -18,6 +18,13 @@ SIGNPOST_PREFIX = "utter_signpost_"
 FALLBACK_ACTION = "utter_fallback"
 HELPLINE_SLOTS = ("hl1_name", "hl2_name")
 KEY_CHARS = 24
+
+MarkerFinder = Callable[[Iterable[dict[str, Any]]], frozenset[str]]  # e.g. bot.counsellor.markers.find_markers
+
+
+def no_markers(events: Iterable[dict[str, Any]]) -> frozenset[str]:
+    """Find no markers (for readers that do not show them)."""
+    return frozenset()
 
 
 def conversation_key(sender_id: str) -> str:
@@ -52,6 +59,8 @@ class Summary:
     signposts: list[str] = field(default_factory=list)
     helplines: list[str] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
+    first_message: str = ""  # the first typed message, redacted as stored
+    markers: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:
@@ -68,8 +77,8 @@ class Summary:
             return "signposted"
         return "facts" if any(intent.startswith("faq_") for intent in self.intents) else "other"
 
-    def add(self, row: Any) -> None:
-        """Take one event row into account."""
+    def add(self, row: Any, event: dict[str, Any]) -> None:
+        """Take one event row (and its event, see `event_of`) into account."""
         self.started = min(self.started or row.timestamp, row.timestamp)
         self.last = max(self.last, row.timestamp)
         if row.type_name == "user":
@@ -78,17 +87,20 @@ class Summary:
                 self.flags.add(row.intent_name)
             if row.intent_name:
                 self.intents.add(row.intent_name)
+            text = str(event.get("text") or "")
+            if not self.first_message and text and not is_button(text):
+                self.first_message = text
         elif row.type_name == "action" and row.action_name:
             if row.action_name == FALLBACK_ACTION:
                 self.fallbacks += 1
             elif row.action_name.startswith(SIGNPOST_PREFIX):
                 _append_new(self.signposts, row.action_name[len(SIGNPOST_PREFIX) :])
         elif row.type_name == "slot" and row.action_name in HELPLINE_SLOTS:
-            value = json.loads(row.data).get("value")
+            value = event.get("value")
             if value:
                 _append_new(self.helplines, str(value))
         elif row.type_name == "bot":
-            self.languages.add(reply_language(json.loads(row.data)))
+            self.languages.add(reply_language(event))
 
 
 def _append_new(values: list[str], value: str) -> None:
@@ -99,7 +111,7 @@ def _append_new(values: list[str], value: str) -> None:
 
 def _summary_rows(connection: Connection, senders: list[str]) -> Iterator[Any]:
     """Yield the rows a summary needs, with the JSON data only where it is read."""
-    needs_data = (EVENTS.c.type_name == "bot") | (
+    needs_data = EVENTS.c.type_name.in_(("user", "bot")) | (
         (EVENTS.c.type_name == "slot") & EVENTS.c.action_name.in_(HELPLINE_SLOTS)
     )
     query = (
@@ -117,12 +129,27 @@ def _summary_rows(connection: Connection, senders: list[str]) -> Iterator[Any]:
     return iter(connection.execute(query))
 
 
-def summarize(connection: Connection, sender_id: str) -> Summary:
+def event_of(row: Any) -> dict[str, Any]:
+    """Return a row's event: its JSON data where it was read, else its type and action name."""
+    return json.loads(row.data) if row.data else {"event": row.type_name, "name": row.action_name}
+
+
+def _summaries(connection: Connection, senders: list[str], find_markers: MarkerFinder) -> dict[str, Summary]:
+    """Return the summaries of some conversations, with the markers their events show."""
+    summaries = {sender: Summary(sender) for sender in senders}
+    events: dict[str, list[dict[str, Any]]] = {sender: [] for sender in senders}
+    for row in _summary_rows(connection, senders):
+        event = event_of(row)
+        summaries[row.sender_id].add(row, event)
+        events[row.sender_id].append(event)
+    for sender, summary in summaries.items():
+        summary.markers = find_markers(events[sender])
+    return summaries
+
+
+def summarize(connection: Connection, sender_id: str, find_markers: MarkerFinder = no_markers) -> Summary:
     """Return the summary of one conversation."""
-    summary = Summary(sender_id)
-    for row in _summary_rows(connection, [sender_id]):
-        summary.add(row)
-    return summary
+    return _summaries(connection, [sender_id], find_markers)[sender_id]
 
 
 class SummaryCache:
@@ -130,9 +157,10 @@ class SummaryCache:
 
     CHUNK = 500
 
-    def __init__(self) -> None:
+    def __init__(self, find_markers: MarkerFinder = no_markers) -> None:
         self._cache: dict[str, tuple[int, Summary]] = {}
         self._lock = threading.Lock()
+        self._find_markers = find_markers
 
     def all(self, connection: Connection) -> list[Summary]:
         """Return a summary of every conversation in the tracker store."""
@@ -146,9 +174,7 @@ class SummaryCache:
         with self._lock:
             stale = [sender for sender, last_id in newest.items() if self._cache.get(sender, (None,))[0] != last_id]
             for start in range(0, len(stale), self.CHUNK):
-                fresh = {sender: Summary(sender) for sender in stale[start : start + self.CHUNK]}
-                for row in _summary_rows(connection, list(fresh)):
-                    fresh[row.sender_id].add(row)
+                fresh = _summaries(connection, stale[start : start + self.CHUNK], self._find_markers)
                 self._cache.update((sender, (newest[sender], summary)) for sender, summary in fresh.items())
             for gone in set(self._cache) - set(newest):
                 del self._cache[gone]

@@ -59,7 +59,7 @@ def test_the_cache_follows_new_and_deleted_conversations(database):
         assert {s.sender_id for s in cache.all(db.connection())} == {"crisis-nl", "fallback-en"}
 
 
-def test_the_list_is_newest_first_with_flags_help_lines_and_status(counsellor):
+def test_the_list_shows_flags_help_lines_and_status(counsellor):  # the order: test_triage.py
     page = counsellor.get("/counsellor/")
     assert page.status_code == 200
     assert keys_listed(page.text) == [CRISIS, FALLBACK, MATERIAL]
