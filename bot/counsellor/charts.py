@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 from markupsafe import Markup, escape
 
@@ -14,8 +14,14 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def bar_chart(title: str, items: Items, fmt: Callable[[float], str] = _number, label_width: int = 220) -> Markup:
-    """Return a horizontal bar chart, one labelled bar per item."""
+def bar_chart(
+    title: str,
+    items: Items,
+    fmt: Callable[[float], str] = _number,
+    label_width: int = 220,
+    links: Optional[Sequence[str]] = None,
+) -> Markup:
+    """Return a horizontal bar chart, one labelled bar per item; each a link to `links[i]` when given."""
     row, width, value_width = 26, 640, 60
     height = max(1, len(items)) * row + 8
     top = max((value for _, value in items), default=0) or 1
@@ -27,11 +33,15 @@ def bar_chart(title: str, items: Items, fmt: Callable[[float], str] = _number, l
     for index, (label, value) in enumerate(items):
         y = 4 + index * row
         bar = max(value * scale, 1 if value else 0)
+        if links:
+            parts.append(f'<a href="{escape(links[index])}">')
         parts += [
             f'<text class="label" x="{label_width - 8}" y="{y + 17}" text-anchor="end">{escape(label)}</text>',
             f'<rect class="bar" x="{label_width}" y="{y + 4}" width="{bar:.1f}" height="{row - 8}"></rect>',
             f'<text class="value" x="{label_width + bar + 6:.1f}" y="{y + 17}">{escape(fmt(value))}</text>',
         ]
+        if links:
+            parts.append("</a>")
     if not items:
         parts.append(f'<text class="label" x="8" y="20">{escape("No data yet")}</text>')
     parts.append("</svg>")
