@@ -48,8 +48,17 @@ def bar_chart(
     return Markup("".join(parts))
 
 
-def column_chart(title: str, items: Items, fmt: Callable[[float], str] = _number, label_every: int = 7) -> Markup:
-    """Return a vertical column chart (for a value per day), labelling every `label_every`-th column from the last."""
+def column_chart(
+    title: str,
+    items: Items,
+    fmt: Callable[[float], str] = _number,
+    label_every: int = 7,
+    links: Optional[Sequence[str]] = None,
+) -> Markup:
+    """Return a vertical column chart (for a value per day), labelling every `label_every`-th column from the last.
+
+    Each column links to `links[i]` when given.
+    """
     width, height, bottom, left, right = 640, 220, 30, 40, 24  # margins keep the axis labels inside
     top = max((value for _, value in items), default=0) or 1
     slot = (width - left - right) / max(1, len(items))
@@ -64,10 +73,11 @@ def column_chart(title: str, items: Items, fmt: Callable[[float], str] = _number
     for index, (label, value) in enumerate(items):
         x = left + index * slot
         bar = value / top * usable
-        parts.append(
+        column = (
             f'<rect class="bar" x="{x + slot * 0.15:.1f}" y="{height - bottom - bar:.1f}" '
             f'width="{slot * 0.7:.1f}" height="{bar:.1f}"><title>{escape(label)}: {escape(fmt(value))}</title></rect>'
         )
+        parts.append(f'<a href="{escape(links[index])}">{column}</a>' if links else column)
         if (len(items) - 1 - index) % label_every == 0:  # the newest column is always labelled
             parts.append(
                 f'<text class="label" x="{x + slot / 2:.1f}" y="{height - 10}" text-anchor="middle">{escape(label)}</text>'

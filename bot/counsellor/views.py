@@ -462,6 +462,7 @@ class Dashboard:
             """Return the list's filter on a help line (the list knows lines by name)."""
             return {"helpline": names.get(line_id, line_id)}
 
+        day_links = [conversations(date_from=d.isoformat(), date_to=d.isoformat()) for d, _ in figures.per_day]
         return self.render(
             ctx,
             "funnel.html",
@@ -472,10 +473,14 @@ class Dashboard:
             conversations=conversations,
             line_filter=line_filter,
             shown_per_day=charts.column_chart(
-                "Help line cards shown per day", [(day_label(d), f.shown) for d, f in figures.per_day]
+                "Help line cards shown per day",
+                [(day_label(d), f.shown) for d, f in figures.per_day],
+                links=day_links,
             ),
             clicked_per_day=charts.column_chart(
-                "Conversations that opened a link, per day", [(day_label(d), f.clicked) for d, f in figures.per_day]
+                "Conversations that opened a link, per day",
+                [(day_label(d), f.clicked) for d, f in figures.per_day],
+                links=day_links,
             ),
             rate_per_line=charts.bar_chart(
                 "Click-through rate per help line",

@@ -174,10 +174,14 @@ def test_the_list_filters_on_the_route(counsellor, database_file):
     assert '<option value="concern_other" selected>concern other</option>' in counsellor.get("/counsellor/?route=concern_other").text
 
 
-def test_bar_charts_link_each_bar_with_escaped_addresses():
-    svg = str(charts.bar_chart("Rate", [("a", 0.5), ("b", 0.0)], fmt=percent, links=["/counsellor/?x=1&y=<2>", "/b"]))
-    root = ET.fromstring(svg)
-    assert [a.get("href") for a in root.iter("a")] == ["/counsellor/?x=1&y=<2>", "/b"] and "<2>" not in svg
+def test_charts_link_each_bar_with_escaped_addresses():
+    links = ["/counsellor/?x=1&y=<2>", "/b"]
+    for svg in (str(charts.bar_chart("Rate", [("a", 0.5), ("b", 0.0)], fmt=percent, links=links)),
+                str(charts.column_chart("Per day", [("1 Dec", 2), ("2 Dec", 0)], links=links))):
+        root = ET.fromstring(svg)
+        assert [a.get("href") for a in root.iter("a")] == links
+        assert "<2>" not in svg
+    assert "<a " not in str(charts.bar_chart("Rate", [("a", 0.5)]))  # no links unless asked
 
 
 def stored_time(moment: float) -> datetime:
