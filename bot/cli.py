@@ -31,7 +31,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     crossval.add_argument("--folds", type=int, default=3)
     add_counsellor_parser(commands)
     commands.add_parser(
-        "tune-search", help="measure the fact-card search on the held-out questions; suggest its threshold and missing-word share"
+        "tune-search",
+        help="measure the fact-card search on the held-out questions; suggest its threshold and missing-word share",
     )
     args = parser.parse_args(argv)
 

@@ -17,6 +17,7 @@ ACTIONS = frozenset(
         "view_list",
         "view_transcript",
         "view_overview",
+        "view_funnel",
         "view_corrections",
         "view_accounts",
         "view_audit",

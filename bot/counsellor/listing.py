@@ -31,6 +31,7 @@ class Filters:
     max_messages: str = ""
     flag: str = ""
     helpline: str = ""
+    route: str = ""
     fallbacks: str = ""
     status: str = ""
     tag: str = ""
@@ -63,6 +64,7 @@ class Filters:
             max_messages=count("max_messages"),
             flag=pick("flag", FLAG_CHOICES),
             helpline=query.get("helpline", "")[:255],
+            route=query.get("route", "")[:64],
             fallbacks=pick("fallbacks", ("with", "without")),
             status=pick("status", ("reviewed", "unreviewed")),
             tag=query.get("tag", "").strip().lower()[:40],
@@ -91,6 +93,7 @@ class Filters:
                 or (self.flag == "none" and not flagged)
                 or self.flag in summary.flags,
                 not self.helpline or self.helpline in summary.helplines,
+                not self.route or self.route in summary.routes,
                 not self.fallbacks or (summary.fallbacks > 0) == (self.fallbacks == "with"),
                 not self.status or reviewed == (self.status == "reviewed"),
                 not self.tag or self.tag in tags,

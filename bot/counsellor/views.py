@@ -1,4 +1,4 @@
-"""The dashboard's pages under /counsellor: login, conversations, transcripts, corrections, overview, admin."""
+"""The dashboard's pages under /counsellor: login, conversations, transcripts, corrections, overview, funnel, admin."""
 
 from __future__ import annotations
 
@@ -22,11 +22,13 @@ from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, SAFETY_INTENTS
 from bot.counsellor import accounts, audit, charts, csrf, listing, review
 from bot.counsellor.export import to_nlu_yaml, training_texts
 from bot.counsellor.forms import FormError, read_form
+from bot.counsellor.funnel import NO_ROUTE, read_funnel
 from bot.counsellor.lockout import LoginGuard
 from bot.counsellor.markers import MARKERS, find_markers
 from bot.counsellor.overview import overview
 from bot.counsellor.sessions import SessionPolicy
 from bot.domain import intents
+from bot.knowledge import helplines
 from bot.rate_limit import RateLimiter, client_key
 from bot.settings import project_path
 from bot.store.database import Database
@@ -97,6 +99,7 @@ class Dashboard:
             when=self.when,
             flag=lambda name: FLAG_LABELS.get(name, name),
             percent=percent,
+            route=route_label,
             snippet=lambda text: listing.snippet(text, snippet["words"], snippet["max_chars"]),
             ago=listing.ago,
             group=listing.group,
@@ -124,6 +127,7 @@ class Dashboard:
             Route("/corrections", page(self.corrections_page)),
             Route("/export", page(self.export), methods=["POST"]),
             Route("/overview", page(self.overview_page)),
+            Route("/funnel", page(self.funnel_page)),
             Route("/accounts", admin(self.accounts_page)),
             Route("/accounts/{account_id:int}/active", admin(self.set_active), methods=["POST"]),
             Route("/audit", admin(self.audit_page)),
@@ -289,6 +293,7 @@ class Dashboard:
         )
         audit.record(ctx.db, ctx.account, "view_list")
         helplines = sorted({name for summary in summaries for name in summary.helplines})
+        routes = sorted({name for summary in summaries for name in summary.routes})
         return self.render(
             ctx,
             "conversations.html",
@@ -297,6 +302,7 @@ class Dashboard:
             reviewed=reviewed,
             tags=tags,
             helplines=helplines,
+            routes=routes,
             languages=LANGUAGES,
             now=time.time(),
         )
@@ -452,6 +458,56 @@ class Dashboard:
             helplines=charts.bar_chart("Help lines shown", figures.helplines),
         )
 
+    def funnel_page(self, ctx: Ctx) -> Response:
+        """Show help line cards shown, links opened and the click-through rate per line, day and route."""
+        days = self.config["overview_days"]
+        figures = read_funnel(ctx.db.connection(), datetime.now(self.zone).date(), days, self.zone)
+        audit.record(ctx.db, ctx.account, "view_funnel")
+        names = {line_id: line.name for line_id, line in helplines().items()}
+        period = {"date_from": figures.first_day.isoformat(), "date_to": figures.last_day.isoformat()}
+
+        def conversations(**filters: str) -> str:
+            """Return the conversation list's address, filtered on the period (or a day) and a line or route."""
+            return f"{BASE}/?" + listing.Filters(**{**period, **filters}).query_string()
+
+        def line_filter(line_id: str) -> dict[str, str]:
+            """Return the list's filter on a help line (the list knows lines by name)."""
+            return {"helpline": names.get(line_id, line_id)}
+
+        day_links = [conversations(date_from=d.isoformat(), date_to=d.isoformat()) for d, _ in figures.per_day]
+        return self.render(
+            ctx,
+            "funnel.html",
+            figures=figures,
+            days=days,
+            names=names,
+            no_route=NO_ROUTE,
+            conversations=conversations,
+            line_filter=line_filter,
+            shown_per_day=charts.column_chart(
+                "Help line cards shown per day",
+                [(day_label(d), f.shown) for d, f in figures.per_day],
+                links=day_links,
+            ),
+            clicked_per_day=charts.column_chart(
+                "Conversations that opened a link, per day",
+                [(day_label(d), f.clicked) for d, f in figures.per_day],
+                links=day_links,
+            ),
+            rate_per_line=charts.bar_chart(
+                "Click-through rate per help line",
+                [(names.get(line, line), f.rate or 0.0) for line, f in figures.per_line],
+                fmt=percent,
+                links=[conversations(**line_filter(line)) for line, _ in figures.per_line],
+            ),
+            rate_per_route=charts.bar_chart(
+                "Click-through rate per route",
+                [(route_label(route), f.rate or 0.0) for route, f in figures.per_route],
+                fmt=percent,
+                links=[conversations(route=route) for route, _ in figures.per_route],
+            ),
+        )
+
     # ---- admin
 
     def accounts_page(self, ctx: Ctx) -> Response:
@@ -486,6 +542,11 @@ def day_label(day: date) -> str:
     return day.strftime("%d %b")
 
 
-def percent(value: float) -> str:
-    """Format a share as a percentage."""
-    return f"{100 * value:.0f}%"
+def percent(value: Optional[float]) -> str:
+    """Format a share as a percentage ("–" when there is none)."""
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def route_label(route: str) -> str:
+    """Label a route (the `route` slot's value) for people."""
+    return FLAG_LABELS.get(route, route.replace("_", " ")) if route else "no route"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from typing import Optional
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from bot.store.database import make_engine
 from bot.store.events import delete_events, idle_senders
+from bot.store.link_clicks import delete_clicks_before
 from bot.store.location import database_url
 from bot.store.models import CONVERSATION_TABLES
 from bot.store.retention import SECONDS_PER_DAY, retention_days
@@ -30,7 +32,7 @@ def delete_conversations(connection: Connection, sender_ids: list[str]) -> int:
 
 
 def purge(days: Optional[int] = None, url: Optional[str] = None, now: Optional[float] = None) -> int:
-    """Delete every conversation whose newest event is older than `days`; return how many."""
+    """Delete every conversation whose newest event is older than `days`, and older link clicks; return how many conversations."""
     cutoff = (now if now is not None else time.time()) - (
         days if days is not None else retention_days()
     ) * SECONDS_PER_DAY
@@ -39,5 +41,6 @@ def purge(days: Optional[int] = None, url: Optional[str] = None, now: Optional[f
         senders = idle_senders(connection, cutoff)
         if senders:
             delete_conversations(connection, senders)
+        delete_clicks_before(connection, datetime.fromtimestamp(cutoff, timezone.utc).replace(tzinfo=None))
     engine.dispose()
     return len(senders)

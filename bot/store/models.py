@@ -17,6 +17,7 @@ NAMING = {
 }
 Base: Any = declarative_base(metadata=sa.MetaData(naming_convention=NAMING))  # untyped in SQLAlchemy 1.4
 ROLES = ("counsellor", "admin")
+LINK_KINDS = ("phone", "chat", "website")  # the ways to reach a help line that the widget reports
 CONVERSATION_ID = sa.String(255)  # Rasa's events.sender_id
 
 
@@ -125,6 +126,23 @@ class AuditEntry(Base):
     username = sa.Column(sa.String(64), nullable=False)
     action = sa.Column(sa.String(40), nullable=False, index=True)
     target = sa.Column(sa.String(255))
+
+
+class LinkClick(Base):
+    """A help line's phone, chat or website link opened from a card in the widget: first time per conversation."""
+
+    __tablename__ = "counsellor_link_clicks"
+    __table_args__ = (
+        sa.UniqueConstraint("conversation_id", "helpline", "kind", name="uq_counsellor_link_clicks_conversation_line"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(CONVERSATION_ID, nullable=False, index=True)
+    helpline = sa.Column(sa.String(64), nullable=False)  # an id in seeds/helplines.yml
+    kind = sa.Column(
+        sa.Enum(*LINK_KINDS, name="counsellor_link_kind", native_enum=False, create_constraint=True), nullable=False
+    )
+    route = sa.Column(sa.String(64))  # the conversation's route when the line's card was last shown, if it had one
+    clicked_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
 
 
 # Every table that keeps rows about a conversation: deleted with it (bot/store/deletion.py).

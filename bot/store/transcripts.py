@@ -12,11 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.constants import DEFAULT_LANGUAGE, LANGUAGE_SLOT, SAFETY_INTENTS
+from bot.store.cards import ROUTE_SLOT
 from bot.store.events import EVENTS, events_table_exists
 
 SIGNPOST_PREFIX = "utter_signpost_"
 FALLBACK_ACTION = "utter_fallback"
 HELPLINE_SLOTS = ("hl1_name", "hl2_name")
+READ_SLOTS = (*HELPLINE_SLOTS, ROUTE_SLOT)
 KEY_CHARS = 24
 
 MarkerFinder = Callable[[Iterable[dict[str, Any]]], frozenset[str]]  # e.g. bot.counsellor.markers.find_markers
@@ -58,6 +60,7 @@ class Summary:
     flags: set[str] = field(default_factory=set)
     signposts: list[str] = field(default_factory=list)
     helplines: list[str] = field(default_factory=list)
+    routes: list[str] = field(default_factory=list)
     intents: set[str] = field(default_factory=set)
     first_message: str = ""  # the first typed message, redacted as stored
     markers: frozenset[str] = frozenset()
@@ -95,10 +98,10 @@ class Summary:
                 self.fallbacks += 1
             elif row.action_name.startswith(SIGNPOST_PREFIX):
                 _append_new(self.signposts, row.action_name[len(SIGNPOST_PREFIX) :])
-        elif row.type_name == "slot" and row.action_name in HELPLINE_SLOTS:
+        elif row.type_name == "slot" and row.action_name in READ_SLOTS:
             value = event.get("value")
             if value:
-                _append_new(self.helplines, str(value))
+                _append_new(self.routes if row.action_name == ROUTE_SLOT else self.helplines, str(value))
         elif row.type_name == "bot":
             self.languages.add(reply_language(event))
 
@@ -112,7 +115,7 @@ def _append_new(values: list[str], value: str) -> None:
 def _summary_rows(connection: Connection, senders: list[str]) -> Iterator[Any]:
     """Yield the rows a summary needs, with the JSON data only where it is read."""
     needs_data = EVENTS.c.type_name.in_(("user", "bot")) | (
-        (EVENTS.c.type_name == "slot") & EVENTS.c.action_name.in_(HELPLINE_SLOTS)
+        (EVENTS.c.type_name == "slot") & EVENTS.c.action_name.in_(READ_SLOTS)
     )
     query = (
         sa.select(

@@ -95,7 +95,9 @@ def measure(split: str, search: Optional[FactSearch] = None, readings: Optional[
     """Run the search over one split of the held-out questions (reusing readings of the same search's index)."""
     search = search or fact_search()
     readings = readings or {}
-    return Measured([(asked, search.decide(readings.get(asked.text) or search.read(asked.text))) for asked in questions(split)])
+    return Measured(
+        [(asked, search.decide(readings.get(asked.text) or search.read(asked.text))) for asked in questions(split)]
+    )
 
 
 def choose_rules(split: str = "dev", search: Optional[FactSearch] = None) -> tuple[float, float]:

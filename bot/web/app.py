@@ -26,6 +26,7 @@ from bot.settings import rasa_urls, settings
 from bot.store.database import Database
 from bot.web.chat import ChatAPI, ChatError, ChatLimits, RasaServers
 from bot.web.erase import EraseAPI
+from bot.web.link_clicks import LinkClickAPI
 from bot.web.links import links_in
 from bot.web.secret import web_secret
 
@@ -83,6 +84,7 @@ def create_app(
     chat = ChatAPI(web, servers, key, set(button_payloads()) | set(web["widget_payloads"]), limits)
     database = database or Database(endpoints_file=rasa["endpoints"])  # the tracker store's, shared with the dashboard
     eraser = EraseAPI(chat, database)
+    clicks = LinkClickAPI(chat, database)
     labels = yaml.safe_load((HERE / "widget_text.yml").read_text(encoding="utf-8"))
     widget_config = {
         "exit_url": web["exit_url"],
@@ -130,6 +132,7 @@ def create_app(
             Route("/api/conversations", chat.create_conversation, methods=["POST"]),
             Route("/api/conversations/{conversation_id}", eraser.delete_conversation, methods=["DELETE"]),
             Route("/api/conversations/{conversation_id}/messages", chat.post_message, methods=["POST"]),
+            Route("/api/conversations/{conversation_id}/link-opened", clicks.link_opened, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
             Mount(COUNSELLOR, app=create_dashboard(config, key, database)),
         ],

@@ -6,7 +6,9 @@
  * The widget lives in a shadow DOM, renders every reply as text (never HTML),
  * keeps the conversation in sessionStorage only (a reload in the same tab keeps
  * it, closing the tab forgets it), sets no cookies and talks only to its own
- * server. Below 480 px wide, or under 500 px high (a phone, or a page zoomed
+ * server. When a help line card's link is opened it tells its server which line
+ * and which kind of link (for the counsellors' funnel; nothing about the person).
+ * Below 480 px wide, or under 500 px high (a phone, or a page zoomed
  * to 200 % or more), the open chat is a full-screen sheet.
  */
 (function () {
@@ -25,6 +27,7 @@
   var STORE = "hulpwijzer.conversation";
   var SHEET = "(max-width: 479.98px), (max-height: 499.98px)";
   var escapes = [];
+  var REPORTED_KIND = { call: "phone", chat: "chat", web: "website" };  // a card action's kind -> the funnel's (bot/web/link_clicks.py)
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -181,6 +184,21 @@
       return a;
     }
 
+    function reportOpening(a, line, kind) {
+      // The funnel: tell the server which line's link was opened. Never in the way of the link itself.
+      a.addEventListener("click", function () {
+        if (!state.id || !REPORTED_KIND[kind]) return;
+        try {
+          fetch(origin + "/api/conversations/" + encodeURIComponent(state.id) + "/link-opened", {
+            method: "POST", keepalive: true, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ helpline: line, kind: REPORTED_KIND[kind] })
+          }).catch(function () { /* not counted */ });
+        } catch (e) { /* not counted */ }
+      });
+      return a;
+    }
+
     function renderCard(card) {
       var open = card.status === "open" || card.status === "always";
       var box = el("div", { class: "hw-card" });
@@ -190,7 +208,7 @@
       line.appendChild(document.createTextNode(card.status_text));
       box.appendChild(line);
       var actions = el("div", { class: "hw-card-actions" });
-      card.actions.forEach(function (action) { actions.appendChild(actionLink(action, open)); });
+      card.actions.forEach(function (action) { actions.appendChild(reportOpening(actionLink(action, open), card.line, action.kind)); });
       box.appendChild(actions);
       var more = el("details", { class: "hw-card-more" });
       more.appendChild(el("summary", {}, t.more + " " + card.name));
@@ -203,7 +221,7 @@
         card.more.forEach(function (action) {
           var item = el("li");
           item.appendChild(document.createTextNode((action.kind === "call" ? t.call : action.kind === "chat" ? t.chat : t.web) + ": "));
-          item.appendChild(link(action.href, action.text));
+          item.appendChild(reportOpening(link(action.href, action.text), card.line, action.kind));
           list.appendChild(item);
         });
         more.appendChild(list);
