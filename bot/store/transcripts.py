@@ -11,8 +11,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.constants import DEFAULT_LANGUAGE, LANGUAGE_SLOT, SAFETY_INTENTS
-from bot.store.cards import ROUTE_SLOT
+from bot.constants import DEFAULT_LANGUAGE, LANGUAGE_SLOT, ROUTE_SLOT, SAFETY_INTENTS
 from bot.store.events import EVENTS, events_table_exists
 
 SIGNPOST_PREFIX = "utter_signpost_"
