@@ -96,7 +96,7 @@ class Dashboard:
         self.zone = ZoneInfo(self.config["timezone"])
         self.summaries = SummaryCache(find_markers)
         self.intents = intents()
-        self.routes = reply_marks.route_choices()
+        self.route_choices = reply_marks.route_choices()
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True),
@@ -341,7 +341,7 @@ class Dashboard:
             corrections=review.corrections_of(ctx.db, sender),
             intents=self.intents,
             marks=reply_marks.marks_of(ctx.db, sender),
-            routes=self.routes,
+            routes=self.route_choices,
             ordinary_route=REDTEAM_ORDINARY,
             error=error,
             max_note_chars=self.config["max_note_chars"],
