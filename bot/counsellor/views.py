@@ -465,7 +465,7 @@ class Dashboard:
         """List the corrected messages and the marked replies, ready for export."""
         audit.record(ctx.db, ctx.account, "view_corrections")
         rows, marks = review.all_corrections(ctx.db), reply_marks.all_marks(ctx.db)
-        senders = {row.conversation_id for row in [*rows, *marks]}
+        senders = {row.conversation_id for row in rows} | {mark.conversation_id for mark in marks}
         return self.render(
             ctx,
             "corrections.html",
