@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import os
+import secrets
 import shutil
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any, Iterator
@@ -17,8 +20,9 @@ from starlette.testclient import TestClient
 
 from bot.counsellor import accounts
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
-from bot.settings import settings
+from bot.settings import PROJECT_ROOT, settings
 from bot.store.database import Database, upgrade
+from bot.store.models import Account
 from bot.web.app import create_app
 from tests.support.counsellor import CONVERSATIONS, PASSWORD, log_in, save
 
@@ -127,3 +131,17 @@ def postgres_url() -> Iterator[str]:
         with server.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+@pytest.fixture
+def account() -> dict[str, str]:
+    """Create a counsellor with the command line (generated password); remove it afterwards."""
+    username = f"tester-{secrets.token_hex(3)}"
+    made = subprocess.run([sys.executable, "-m", "bot", "counsellor", "add", username, "--role", "counsellor", "--generate-password"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    yield {"username": username, "password": made.stdout.split("password: ")[1].strip()}
+    database = Database()
+    with database.session() as db:
+        db.execute(sa.delete(Account).where(Account.username == username))
+    database.dispose()

@@ -4,42 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect, sync_playwright
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from bot.counsellor import review
-from bot.settings import PROJECT_ROOT, settings
+from bot.settings import settings
 from bot.store.database import Database
-from bot.store.models import Account
 from bot.store.transcripts import conversation_key
 from tests.browser.widget import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_chat, send
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.model]
 
 NONSENSE = "blorp snarf quux wibble"
-
-
-@pytest.fixture
-def account() -> dict[str, str]:
-    """Create a counsellor with the command line (generated password); remove it afterwards."""
-    username = f"tester-{secrets.token_hex(3)}"
-    made = subprocess.run([sys.executable, "-m", "bot", "counsellor", "add", username, "--role", "counsellor", "--generate-password"],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
-    assert made.returncode == 0, made.stderr
-    yield {"username": username, "password": made.stdout.split("password: ")[1].strip()}
-    database = Database()
-    with database.session() as db:
-        db.execute(sa.delete(Account).where(Account.username == username))
-    database.dispose()
 
 
 def chat(page: Page, demo: str) -> str:
