@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.servers, pytest.mark.model]
 
 SOURCE_LABELS = ("Bron:", "Source:")
 NOT_SAID = ("staat niet in de nieuwsartikelen", "articles I know don't say")
-ANSWERED_RIGHT_FLOOR = 0.65  # measured 0.685 on the test split (docs/fact-search.md)
-DECLINED_FLOOR = 0.38  # measured 0.424
+ANSWERED_RIGHT_FLOOR = 0.63  # measured 0.661 on the test split (docs/fact-search.md)
+DECLINED_FLOOR = 0.70  # measured 0.746
 
 
 def ask(webhook: str, text: str, sender: str = "") -> str:
@@ -44,9 +44,9 @@ def test_held_out_questions_are_answered_with_a_right_card(servers):
     for question in questions:
         reply = ask(servers["webhook"], question["q"])
         cards = [fact_cards()[card_id] for card_id in acceptable_cards(question["article"], question["sentences"])]
-        right += any(card.text[question["lang"]] in reply for card in cards)
+        right += gives_a_card(reply) and any(card.text[question["lang"]] in reply for card in cards)
     share = right / len(questions)
-    print(f"\nthrough the bot, {right}/{len(questions)} held-out test questions got a right card ({share:.3f})")
+    print(f"\nthrough the bot, {right}/{len(questions)} held-out test questions got a right card as answer ({share:.3f})")
     assert share >= ANSWERED_RIGHT_FLOOR
 
 
