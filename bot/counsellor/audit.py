@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Mapping, Optional
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.counsellor.i18n import _
 from bot.store.models import Account, AuditEntry
 
 ACTIONS = frozenset(
@@ -34,11 +39,27 @@ ACTIONS = frozenset(
         "account_disable",
         "account_enable",
         "account_delete",
+        "account_language",
         "password_set",
         "denied_admin_page",
         "denied_form",
     }
 )
+# Actions whose target is a conversation's key; the log links those still there to their transcript.
+CONVERSATION_ACTIONS = frozenset(
+    {
+        "view_transcript",
+        "note_add",
+        "tag_add",
+        "tag_remove",
+        "review",
+        "unreview",
+        "mark_misunderstood",
+        "unmark_misunderstood",
+        "delete_conversation",
+    }
+)
+LINKED_ACTIONS = CONVERSATION_ACTIONS - {"delete_conversation"}
 COMMAND_LINE = "(command line)"
 UNKNOWN = "(unknown)"
 
@@ -51,12 +72,70 @@ def record(db: Session, actor: Optional[Account], action: str, target: Optional[
     db.add(AuditEntry(account_id=actor.id if actor else None, username=username, action=action, target=target))
 
 
-def entries(db: Session, page: int, size: int) -> tuple[list[AuditEntry], int]:
-    """Return one page of entries, newest first, and the number of entries."""
-    total = db.execute(sa.select(sa.func.count()).select_from(AuditEntry)).scalar_one()
+@dataclass(frozen=True)
+class AuditFilters:
+    """What an admin filters the log on: who (a username), what (an action), from and to (local dates)."""
+
+    who: str = ""
+    action: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+    @classmethod
+    def parse(cls, query: Mapping[str, str]) -> tuple["AuditFilters", list[str]]:
+        """Read the filters from a query string; return them and what was wrong (a filter that is wrong is dropped)."""
+        errors: list[str] = []
+        action = query.get("action", "").strip()
+        if action and action not in ACTIONS:
+            errors.append(_("There is no action “{action}” in the log.").format(action=action[:40]))
+            action = ""
+        days = {}
+        for name, what in (("date_from", _("from")), ("date_to", _("to"))):
+            value = query.get(name, "").strip()
+            try:
+                days[name] = date.fromisoformat(value).isoformat() if value else ""
+            except ValueError:
+                errors.append(
+                    _("The date “{value}” ({what}) is not a date; pick one or write it as 2026-12-31.").format(
+                        value=value[:20], what=what
+                    )
+                )
+                days[name] = ""
+        if days["date_from"] and days["date_to"] and days["date_from"] > days["date_to"]:
+            errors.append(_("The “from” date is after the “to” date."))
+        return cls(who=query.get("who", "").strip()[:64], action=action, **days), errors
+
+    def query_string(self, **extra: Any) -> str:
+        """Return the filters (and e.g. a page number) as a query string, leaving out empty ones."""
+        values = {**asdict(self), **extra}
+        return urlencode({name: value for name, value in values.items() if value not in ("", None)})
+
+    def conditions(self, zone: ZoneInfo) -> list[Any]:
+        """Return the SQL conditions of the filters; the dates are whole days in `zone`."""
+
+        def utc(day: date) -> datetime:
+            return datetime.combine(day, time.min, zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+        found: list[Any] = []
+        if self.who:
+            found.append(AuditEntry.username == self.who)
+        if self.action:
+            found.append(AuditEntry.action == self.action)
+        if self.date_from:
+            found.append(AuditEntry.at >= utc(date.fromisoformat(self.date_from)))
+        if self.date_to:
+            found.append(AuditEntry.at < utc(date.fromisoformat(self.date_to) + timedelta(days=1)))
+        return found
+
+
+def entries(db: Session, page: int, size: int, filters: AuditFilters, zone: ZoneInfo) -> tuple[list[AuditEntry], int]:
+    """Return one page of the entries that pass the filters, newest first, and the number of those entries."""
+    where = filters.conditions(zone)
+    total = db.execute(sa.select(sa.func.count()).select_from(AuditEntry).where(*where)).scalar_one()
     rows = (
         db.execute(
             sa.select(AuditEntry)
+            .where(*where)
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             .offset((page - 1) * size)
             .limit(size)
@@ -65,3 +144,8 @@ def entries(db: Session, page: int, size: int) -> tuple[list[AuditEntry], int]:
         .all()
     )
     return list(rows), total
+
+
+def usernames(db: Session) -> list[str]:
+    """Return every name in the log (accounts, also deleted ones, and the command line), sorted."""
+    return list(db.execute(sa.select(AuditEntry.username).distinct().order_by(AuditEntry.username)).scalars())
