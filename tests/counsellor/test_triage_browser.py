@@ -81,7 +81,7 @@ def test_the_inbox_on_a_phone(inbox: TestClient):
             rows = page.locator("table.triage tbody tr")
             expect(rows).to_have_count(6)
             expect(rows.first.locator(".severity")).to_have_text("Urgent")
-            expect(rows.nth(2).locator(".severity")).to_have_text("Possible misroute")
+            expect(rows.nth(2).locator(".severity")).to_have_text("Mogelijke misroute")
             assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the screen
             assert rows.first.evaluate("row => getComputedStyle(row).display") == "block"  # a card, not a table row
             assert page.locator("table.triage thead").bounding_box()["height"] <= 1  # the column heads are for screen readers
