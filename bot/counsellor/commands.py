@@ -71,7 +71,9 @@ def list_accounts(db: Session, args: argparse.Namespace, config: dict[str, Any])
     """Print the accounts."""
     for account in db.execute(sa.select(Account).order_by(Account.username)).scalars():
         status = "active" if account.active else "disabled"
-        print(f"{account.username}\t{account.role}\t{status}\t{account.language}\tcreated {account.created_at:%Y-%m-%d}")
+        print(
+            f"{account.username}\t{account.role}\t{status}\t{account.language}\tcreated {account.created_at:%Y-%m-%d}"
+        )
 
 
 def set_active(active: bool) -> Command:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
 from typing import Optional
 from urllib.parse import urlencode
 
@@ -28,11 +27,8 @@ class LanguageSwitch:
         self.app, self.cookie, self.path = app, cookie, path
 
     def _cookie_header(self, language: str) -> bytes:
-        """Return a Set-Cookie value for the choice: a session cookie, Secure, HttpOnly, SameSite=Strict."""
-        cookie: SimpleCookie = SimpleCookie()
-        cookie[self.cookie] = language
-        cookie[self.cookie].update({"path": self.path, "secure": True, "httponly": True, "samesite": "strict"})
-        return cookie[self.cookie].OutputString().encode("latin-1")
+        """Return a Set-Cookie value for the choice (one of i18n.UI_LANGUAGES): a session cookie, Secure, HttpOnly."""
+        return f"{self.cookie}={language}; Path={self.path}; Secure; HttpOnly; SameSite=strict".encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request in the chosen language."""

@@ -256,7 +256,9 @@ class Dashboard:
     async def login_form(self, request: Request) -> Response:
         """Show the login form, with a fresh double-submit CSRF token."""
         token = csrf.new_token()
-        response = self.render(None, "login.html", csrf_token=token, username="", message="", **self._login_page(request))
+        response = self.render(
+            None, "login.html", csrf_token=token, username="", message="", **self._login_page(request)
+        )
         self._set_cookie(response, self.login_cookie, token, f"{BASE}/login", max_age=3600)
         return response
 

@@ -197,6 +197,6 @@ def test_every_message_has_a_dutch_translation_with_the_same_placeholders():
     assert extracted == set(catalogue), "run `python -m bot dashboard-messages` and translate the new messages"
     for source, dutch in catalogue.items():
         sources, translations = (source, dutch) if isinstance(source, tuple) else ((source,), (dutch,))
-        for original, translated in zip(sources, translations):
+        for original, translated in zip(sources, translations, strict=True):
             assert translated, f"no Dutch for {original!r}"
             assert set(PLACEHOLDER.findall(original)) == set(PLACEHOLDER.findall(translated)), original
