@@ -86,7 +86,7 @@ def test_the_inbox_on_a_phone(inbox: TestClient):
             assert rows.first.evaluate("row => getComputedStyle(row).display") == "block"  # a card, not a table row
             assert page.locator("table.triage thead").bounding_box()["height"] <= 1  # the column heads are for screen readers
             label = rows.first.locator("td").nth(4).evaluate("cell => getComputedStyle(cell, '::before').content")
-            assert label == '"Messages"'  # each value says what it is
+            assert label == '"Berichten"'  # each value says what it is
             assert rows.first.locator(".severity").bounding_box()["y"] < rows.first.locator("a.conversation").bounding_box()["y"]
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "counsellor-triage-phone-full.png"), full_page=True)
@@ -97,7 +97,7 @@ def test_the_inbox_on_a_phone(inbox: TestClient):
             expect(page).to_have_url("https://testserver/counsellor/?marker=corrected")
             expect(rows).to_have_count(1)
             expect(rows.first).to_contain_text("mijn broer kijkt naar rare filmpjes")
-            expect(rows.first).to_contain_text("person corrected bot")
+            expect(rows.first).to_contain_text("persoon verbeterde de bot")
         finally:
             context.close()
             browser.close()
