@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.counsellor.dates import read_range
 from bot.counsellor.i18n import _
 from bot.store.models import Account, AuditEntry
 
@@ -89,21 +90,8 @@ class AuditFilters:
         if action and action not in ACTIONS:
             errors.append(_("There is no action “{action}” in the log.").format(action=action[:40]))
             action = ""
-        days = {}
-        for name, what in (("date_from", _("from")), ("date_to", _("to"))):
-            value = query.get(name, "").strip()
-            try:
-                days[name] = date.fromisoformat(value).isoformat() if value else ""
-            except ValueError:
-                errors.append(
-                    _("The date “{value}” ({what}) is not a date; pick one or write it as 2026-12-31.").format(
-                        value=value[:20], what=what
-                    )
-                )
-                days[name] = ""
-        if days["date_from"] and days["date_to"] and days["date_from"] > days["date_to"]:
-            errors.append(_("The “from” date is after the “to” date."))
-        return cls(who=query.get("who", "").strip()[:64], action=action, **days), errors
+        days, wrong_days = read_range(query)
+        return cls(who=query.get("who", "").strip()[:64], action=action, **days), errors + wrong_days
 
     def query_string(self, **extra: Any) -> str:
         """Return the filters (and e.g. a page number) as a query string, leaving out empty ones."""

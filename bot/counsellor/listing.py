@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import date
 from typing import Mapping, Optional, Sequence
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, SAFETY_INTENTS
+from bot.counsellor.dates import read_range
 from bot.counsellor.i18n import _, ngettext
 from bot.counsellor.markers import MARKER_NAMES
 from bot.counsellor.overview import local_date
@@ -47,19 +47,12 @@ class Filters:
             value = query.get(name, "")
             return value if value in allowed else ""
 
-        def day(name: str) -> str:
-            try:
-                return date.fromisoformat(query.get(name, "")).isoformat()
-            except ValueError:
-                return ""
-
         def count(name: str) -> str:
             value = query.get(name, "").strip()
             return value if value.isdigit() and len(value) <= 6 else ""
 
         return cls(
-            date_from=day("date_from"),
-            date_to=day("date_to"),
+            **read_range(query)[0],
             language=pick("language", LANGUAGES),
             min_messages=count("min_messages"),
             max_messages=count("max_messages"),

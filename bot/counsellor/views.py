@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, SAFETY_INTENTS
-from bot.counsellor import accounts, audit, charts, csrf, i18n, labels, listing, review
+from bot.counsellor import accounts, audit, charts, csrf, dates, i18n, labels, listing, review
 from bot.counsellor.export import to_nlu_yaml, training_texts
 from bot.counsellor.forms import FormError, read_form
 from bot.counsellor.funnel import NO_ROUTE, read_funnel
@@ -123,6 +123,7 @@ class Dashboard:
             ago=listing.ago,
             group=listing.group,
             short=short_key,
+            shown_day=dates.shown_day,
             **{name: labels.labeller(kind) for name, kind in LABEL_FILTERS.items()},
             helpline=labels.helpline,
             category=labels.category,
@@ -332,6 +333,7 @@ class Dashboard:
     def conversations_page(self, ctx: Ctx) -> Response:
         """List the conversations, most urgent first (or newest first), filtered and paged, with counts per marker."""
         filters = listing.Filters.parse(ctx.request.query_params)
+        errors = dates.read_range(ctx.request.query_params)[1]
         summaries = self.summaries.all(ctx.db.connection())
         reviewed, tags = review.reviewed_ids(ctx.db), review.tags_by_conversation(ctx.db)
         page = listing.select(
@@ -349,6 +351,8 @@ class Dashboard:
         return self.render(
             ctx,
             "conversations.html",
+            400 if errors else 200,
+            errors=errors,
             page=page,
             filters=filters,
             reviewed=reviewed,
