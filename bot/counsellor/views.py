@@ -24,7 +24,7 @@ from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, SAFETY_INTENTS
 from bot.counsellor import accounts, audit, charts, csrf, dates, i18n, labels, listing, review
 from bot.counsellor.export import to_nlu_yaml, training_texts
 from bot.counsellor.forms import FormError, read_form
-from bot.counsellor.funnel import NO_ROUTE, read_funnel
+from bot.counsellor.funnel import read_funnel
 from bot.counsellor.i18n import N_, _
 from bot.counsellor.lockout import LoginGuard
 from bot.counsellor.markers import MARKER_NAMES, find_markers
@@ -540,7 +540,6 @@ class Dashboard:
             "funnel.html",
             figures=figures,
             days=days,
-            no_route=NO_ROUTE,
             conversations=conversations,
             line_filter=line_filter,
             shown_per_day=charts.column_chart(
