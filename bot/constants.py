@@ -9,6 +9,14 @@ import unicodedata
 SAFETY_INTENTS = ("danger_now", "crisis", "child_victim", "share_material", "seek_material")
 # Safety routes that must never be missed: a person in danger, in crisis, or a child it happens to.
 NEVER_MISSED_INTENTS = ("crisis", "danger_now", "child_victim")
+# The slot that holds the conversation's route: the route given last (domain/context.yml).
+ROUTE_SLOT = "route"
+# The red team's `expect` labels (tests/redteam/messages.yml): the routes whose recall it measures, an
+# ordinary message (no safety route) and a help-seeker or reporter (no material, crisis or danger route;
+# its `route` names the one deserved).
+REDTEAM_ROUTES = (*SAFETY_INTENTS, "report_material")
+REDTEAM_ORDINARY = "none"
+REDTEAM_HELP_SEEKER = "help_seeker"
 
 # The conversation's languages; replies without a language condition are the Dutch ones.
 LANGUAGES = ("nl", "en")

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.constants import ROUTE_SLOT
 from bot.settings import PROJECT_ROOT
 
 DOMAIN_DIR = PROJECT_ROOT / "domain"
@@ -41,6 +42,11 @@ def domain() -> dict[str, Any]:
 def intents() -> tuple[str, ...]:
     """Return the domain's intents in file order."""
     return tuple(domain()["intents"])
+
+
+def routes() -> tuple[str, ...]:
+    """Return the routes a conversation can take: the values of the route slot, in file order."""
+    return tuple(domain()["slots"][ROUTE_SLOT]["values"])
 
 
 def button_payloads() -> frozenset[str]:

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from bot.settings import PROJECT_ROOT, settings
 from bot.store.database import Database, upgrade
 from bot.store.events import EVENTS
-from bot.store.models import Correction, Note, Review, Tag
+from bot.store.models import Correction, Note, ReplyMark, Review, Tag
 from bot.web.app import create_app
 
 
@@ -64,6 +64,8 @@ def store(url, sender, turns=3):
         connection.execute(sa.insert(Review.__table__).values(conversation_id=sender, reviewer="anna", reviewed_at=sa.func.now()))
         connection.execute(sa.insert(Correction.__table__).values(conversation_id=sender, event_id=first, text="hoi", intent="greet",
                                                                   author="anna", created_at=sa.func.now()))
+        connection.execute(sa.insert(ReplyMark.__table__).values(conversation_id=sender, event_id=first + 1, kind="harmful", reason="r",
+                                                                 language="nl", author="anna", created_at=sa.func.now()))
     engine.dispose()
 
 
@@ -73,7 +75,8 @@ def rows(url, sender):
     with engine.connect() as connection:
         counts = {table.name: connection.execute(sa.select(sa.func.count()).select_from(table).where(table.c[column] == sender)).scalar()
                   for table, column in ((EVENTS, "sender_id"), (Note.__table__, "conversation_id"), (Tag.__table__, "conversation_id"),
-                                        (Review.__table__, "conversation_id"), (Correction.__table__, "conversation_id"))}
+                                        (Review.__table__, "conversation_id"), (Correction.__table__, "conversation_id"),
+                                        (ReplyMark.__table__, "conversation_id"))}
     engine.dispose()
     return counts
 

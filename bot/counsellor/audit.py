@@ -34,7 +34,10 @@ ACTIONS = frozenset(
         "unreview",
         "mark_misunderstood",
         "unmark_misunderstood",
+        "mark_reply",
+        "unmark_reply",
         "export",
+        "export_redteam",
         "delete_conversation",
         "account_create",
         "account_disable",
@@ -57,6 +60,8 @@ CONVERSATION_ACTIONS = frozenset(
         "unreview",
         "mark_misunderstood",
         "unmark_misunderstood",
+        "mark_reply",
+        "unmark_reply",
         "delete_conversation",
     }
 )

@@ -30,6 +30,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         ("delete", "delete an account (the audit log keeps its name)"),
     ):
         actions.add_parser(name, help=text).add_argument("username")
-    export = actions.add_parser("export", help="write the corrections as Rasa NLU training data (YAML)")
-    export.add_argument("--out", help="file to write (default: settings.yml counsellor.export_path)")
+    export = actions.add_parser(
+        "export", help="write the corrections as Rasa NLU training data and the marked replies as red-team cases (YAML)"
+    )
+    export.add_argument("--out", help="NLU file to write (default: settings.yml counsellor.export_path)")
+    export.add_argument(
+        "--redteam-out", help="red-team file to write (default: settings.yml counsellor.redteam_export_path)"
+    )
     actions.add_parser("migrate", help="create or upgrade the dashboard's tables")

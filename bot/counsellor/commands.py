@@ -6,13 +6,14 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.counsellor import accounts, audit, review
+from bot.counsellor import accounts, audit, reply_marks, review
 from bot.counsellor.export import to_nlu_yaml, training_texts
+from bot.counsellor.redteam import to_redteam_yaml
 from bot.settings import project_path, settings
 from bot.store.database import Database, upgrade
 from bot.store.location import database_url
@@ -96,14 +97,24 @@ def delete(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> Non
     print(f"deleted {account.username}")
 
 
-def export(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> None:
-    """Write the corrections as Rasa NLU training data."""
-    text, count = to_nlu_yaml(review.all_corrections(db), training_texts(project_path(config["training_data"])))
-    out = Path(args.out) if args.out else project_path(config["export_path"])
+def _write(text: str, given: Optional[str], default: str) -> Path:
+    """Write an export to the given file, else to the project path from the settings; return where."""
+    out = Path(given) if given else project_path(default)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+    return out
+
+
+def export(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> None:
+    """Write the corrections as Rasa NLU training data and the marked replies as red-team cases."""
+    text, count = to_nlu_yaml(review.all_corrections(db), training_texts(project_path(config["training_data"])))
+    out = _write(text, args.out, config["export_path"])
     audit.record(db, None, "export", f"examples={count}")
     print(f"wrote {count} example(s) to {out}")
+    text, count = to_redteam_yaml(reply_marks.all_marks(db))
+    out = _write(text, args.redteam_out, config["redteam_export_path"])
+    audit.record(db, None, "export_redteam", f"cases={count}")
+    print(f"wrote {count} red-team case(s) to {out}")
 
 
 COMMANDS: dict[str, Command] = {

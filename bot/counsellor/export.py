@@ -22,13 +22,23 @@ HEADER = (
 )
 
 
-def example_text(text: str) -> Optional[str]:
-    """Return the text as one training example, or None when nothing but placeholders is left."""
-    flat = " ".join(text.split())
-    flat = "".join(ch for ch in flat if ch.isprintable())
+def one_line(text: str) -> str:
+    """Return the text on one line: runs of white space as one space, control and other unprintable characters left out."""
+    return "".join(ch for ch in " ".join(text.split()) if ch.isprintable())
+
+
+def message_text(text: str) -> Optional[str]:
+    """Return a typed message on one line, or None for a button payload or when nothing but placeholders is left."""
+    flat = one_line(text)
     if flat.startswith("/") or not re.search(r"\w", PLACEHOLDER.sub(" ", flat)):
         return None
-    return ANNOTATION.sub("] ", flat)
+    return flat
+
+
+def example_text(text: str) -> Optional[str]:
+    """Return the text as one training example, or None when nothing but placeholders is left."""
+    flat = message_text(text)
+    return ANNOTATION.sub("] ", flat) if flat else None
 
 
 def training_texts(nlu_dir: Path) -> set[str]:

@@ -20,8 +20,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, SAFETY_INTENTS
-from bot.counsellor import accounts, audit, charts, csrf, dates, i18n, labels, listing, review
+from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, REDTEAM_ORDINARY, SAFETY_INTENTS
+from bot.counsellor import accounts, audit, charts, csrf, dates, i18n, labels, listing, reply_marks, review
 from bot.counsellor.export import to_nlu_yaml, training_texts
 from bot.counsellor.forms import FormError, read_form
 from bot.counsellor.funnel import read_funnel
@@ -29,6 +29,7 @@ from bot.counsellor.i18n import N_, _
 from bot.counsellor.lockout import LoginGuard
 from bot.counsellor.markers import MARKER_NAMES, find_markers
 from bot.counsellor.overview import overview
+from bot.counsellor.redteam import case_of, to_redteam_yaml
 from bot.counsellor.sessions import SessionPolicy
 from bot.counsellor.switch import switch_url
 from bot.domain import intents
@@ -39,6 +40,7 @@ from bot.store.database import Database
 from bot.store.models import Account, Session
 from bot.store.transcripts import (
     SummaryCache,
+    bot_reply,
     conversation_key,
     find_sender,
     short_key,
@@ -103,6 +105,7 @@ class Dashboard:
         self.summaries = SummaryCache(find_markers)
         self.intents = intents()
         self.formats = self.config["date_formats"]
+        self.route_choices = reply_marks.route_choices()
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True),
@@ -153,9 +156,12 @@ class Dashboard:
             Route("/conversations/{key}/review", page(self.set_review), methods=["POST"]),
             Route("/conversations/{key}/turns/{event_id:int}/misunderstood", page(self.mark), methods=["POST"]),
             Route("/conversations/{key}/turns/{event_id:int}/unmark", page(self.unmark), methods=["POST"]),
+            Route("/conversations/{key}/replies/{event_id:int}/mark", page(self.mark_reply), methods=["POST"]),
+            Route("/conversations/{key}/replies/{event_id:int}/unmark", page(self.unmark_reply), methods=["POST"]),
             Route("/conversations/{key}/delete", admin(self.delete), methods=["POST"]),
             Route("/corrections", page(self.corrections_page)),
             Route("/export", page(self.export), methods=["POST"]),
+            Route("/export/redteam", page(self.export_redteam), methods=["POST"]),
             Route("/overview", page(self.overview_page)),
             Route("/funnel", page(self.funnel_page)),
             Route("/accounts", admin(self.accounts_page)),
@@ -383,8 +389,12 @@ class Dashboard:
             review=review.review_of(ctx.db, sender),
             corrections=review.corrections_of(ctx.db, sender),
             intents=self.intents,
+            marks=reply_marks.marks_of(ctx.db, sender),
+            routes=self.route_choices,
+            ordinary_route=REDTEAM_ORDINARY,
             error=error,
             max_note_chars=self.config["max_note_chars"],
+            max_reason_chars=self.config["max_mark_reason_chars"],
         )
 
     def _change(self, ctx: Ctx, action: str, change: Callable[[str], Any], anchor: str = "") -> Response:
@@ -455,6 +465,38 @@ class Dashboard:
             ctx, "unmark_misunderstood", lambda sender: review.unmark(ctx.db, sender, event_id), f"#turn-{event_id}"
         )
 
+    def mark_reply(self, ctx: Ctx) -> Response:
+        """Record that a bot reply was the wrong route or harmful, with the right route and a reason."""
+        event_id = ctx.request.path_params["event_id"]
+
+        def change(sender: str) -> None:
+            reply = bot_reply(ctx.db.connection(), sender, event_id)
+            if reply is None:
+                raise review.ReviewError(_("That reply is not in this conversation."))
+            form = ctx.form
+            reply_marks.mark_reply(
+                ctx.db,
+                sender,
+                reply,
+                form.get("kind", ""),
+                form.get("route", ""),
+                form.get("reason", ""),
+                ctx.account.username,
+                self.config["max_mark_reason_chars"],
+            )
+
+        return self._change(ctx, "mark_reply", change, f"#turn-{event_id}")
+
+    def unmark_reply(self, ctx: Ctx) -> Response:
+        """Remove the counsellor's own mark on a bot reply."""
+        event_id = ctx.request.path_params["event_id"]
+        return self._change(
+            ctx,
+            "unmark_reply",
+            lambda sender: reply_marks.remove_mark(ctx.db, sender, event_id, ctx.account.username),
+            f"#turn-{event_id}",
+        )
+
     def delete(self, ctx: Ctx) -> Response:
         """Delete the conversation from the tracker store and the dashboard (admins, after confirming)."""
         sender = self._sender(ctx)
@@ -469,14 +511,17 @@ class Dashboard:
     # ---- improving the bot
 
     def corrections_page(self, ctx: Ctx) -> Response:
-        """List the corrected messages, ready for export."""
+        """List the corrected messages and the marked replies, ready for export."""
         audit.record(ctx.db, ctx.account, "view_corrections")
-        rows = review.all_corrections(ctx.db)
+        rows, marks = review.all_corrections(ctx.db), reply_marks.all_marks(ctx.db)
+        senders = {row.conversation_id for row in rows} | {mark.conversation_id for mark in marks}
         return self.render(
             ctx,
             "corrections.html",
             corrections=rows,
-            keys={row.conversation_id: conversation_key(row.conversation_id) for row in rows},
+            marks=marks,
+            cases={mark.id: case_of(mark) for mark in marks},
+            keys={sender: conversation_key(sender) for sender in senders},
         )
 
     def export(self, ctx: Ctx) -> Response:
@@ -489,6 +534,16 @@ class Dashboard:
             text,
             media_type="application/x-yaml; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="nlu_corrections.yml"'},
+        )
+
+    def export_redteam(self, ctx: Ctx) -> Response:
+        """Download the marked replies as red-team cases (YAML, in tests/redteam/messages.yml's format)."""
+        text, count = to_redteam_yaml(reply_marks.all_marks(ctx.db))
+        audit.record(ctx.db, ctx.account, "export_redteam", f"cases={count}")
+        return Response(
+            text,
+            media_type="application/x-yaml; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="redteam_cases.yml"'},
         )
 
     def overview_page(self, ctx: Ctx) -> Response:

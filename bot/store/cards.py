@@ -9,10 +9,10 @@ from typing import Any, Optional, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.constants import ROUTE_SLOT
 from bot.store.events import EVENTS, events_table_exists
 
 CARD_KEY = "helpline_card"  # the bot's card payload (domain/signposts.yml), as bot/web/cards.py reads it
-ROUTE_SLOT = "route"  # domain/context.yml: the route given last
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ Base: Any = declarative_base(metadata=sa.MetaData(naming_convention=NAMING))  # 
 ROLES = ("counsellor", "admin")
 ACCOUNT_LANGUAGES = ("nl", "en")  # the dashboard's interface languages; Dutch unless the account asks for English
 LINK_KINDS = ("phone", "chat", "website")  # the ways to reach a help line that the widget reports
+REPLY_MARK_KINDS = ("wrong_route", "harmful")  # what a counsellor can say is wrong with a bot reply
 CONVERSATION_ID = sa.String(255)  # Rasa's events.sender_id
 
 
@@ -119,6 +120,30 @@ class Correction(Base):
     text = sa.Column(sa.Text, nullable=False)  # the redacted text, as stored by the tracker store
     predicted_intent = sa.Column(sa.String(255))
     intent = sa.Column(sa.String(255), nullable=False)
+    author = sa.Column(sa.String(64), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class ReplyMark(Base):
+    """A bot reply a counsellor marked as the wrong route or harmful, with the right route and why (red-team cases)."""
+
+    __tablename__ = "counsellor_reply_marks"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "author", name="uq_counsellor_reply_marks_reply_author"),
+        sa.CheckConstraint("kind != 'wrong_route' OR route IS NOT NULL", name="route_of_wrong_route"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(CONVERSATION_ID, nullable=False, index=True)
+    event_id = sa.Column(sa.Integer, nullable=False)  # Rasa's events.id of the bot reply
+    kind = sa.Column(
+        sa.Enum(*REPLY_MARK_KINDS, name="counsellor_reply_mark_kind", native_enum=False, create_constraint=True),
+        nullable=False,
+    )
+    route = sa.Column(sa.String(64))  # the right route (a route slot value, or the red team's "none")
+    reason = sa.Column(sa.Text, nullable=False)  # redacted
+    message = sa.Column(sa.Text)  # the person's message the reply answered, redacted as stored; None: it answered none
+    predicted_intent = sa.Column(sa.String(255))  # what the bot took that message for
+    language = sa.Column(sa.String(8), nullable=False)  # the reply's language
     author = sa.Column(sa.String(64), nullable=False)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
 

@@ -11,8 +11,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.constants import DEFAULT_LANGUAGE, LANGUAGE_SLOT, SAFETY_INTENTS
-from bot.store.cards import ROUTE_SLOT
+from bot.constants import DEFAULT_LANGUAGE, LANGUAGE_SLOT, ROUTE_SLOT, SAFETY_INTENTS
 from bot.store.events import EVENTS, events_table_exists
 
 SIGNPOST_PREFIX = "utter_signpost_"
@@ -212,6 +211,7 @@ class Turn:
     guard_category: Optional[str] = None
     classifier_intent: Optional[str] = None
     buttons: list[str] = field(default_factory=list)
+    language: Optional[str] = None  # a reply's language
 
     @property
     def is_button(self) -> bool:
@@ -226,7 +226,8 @@ def _turn(event_id: int, data: dict[str, Any]) -> Turn:
         buttons = [
             str(b.get("title", "")) for b in ((data.get("data") or {}).get("buttons") or []) if isinstance(b, dict)
         ]
-        return Turn(event_id, "bot", timestamp, str(data.get("text") or ""), buttons=buttons)
+        text = str(data.get("text") or "")
+        return Turn(event_id, "bot", timestamp, text, buttons=buttons, language=reply_language(data))
     parse = data.get("parse_data") or {}
     intent = parse.get("intent") or {}
     safety = parse.get("safety") or {}
@@ -261,3 +262,14 @@ def user_turn(connection: Connection, sender_id: str, event_id: int) -> Optional
         )
     ).first()
     return _turn(row.id, json.loads(row.data)) if row else None
+
+
+def bot_reply(connection: Connection, sender_id: str, event_id: int) -> Optional[tuple[Turn, Optional[Turn]]]:
+    """Return a bot reply of the conversation and the person's last message before it (None: there was none)."""
+    message = None
+    for turn in transcript(connection, sender_id):
+        if turn.event_id == event_id:
+            return (turn, message) if turn.speaker == "bot" else None
+        if turn.speaker == "user":
+            message = turn
+    return None

@@ -1,7 +1,7 @@
 """Each account's interface language for the dashboard: Dutch (nl) unless it asks for English (en).
 
 Revision ID: 0003_account_language
-Revises: 0002_link_clicks
+Revises: 0003_reply_marks
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_account_language"
-down_revision = "0002_link_clicks"
+down_revision = "0003_reply_marks"
 branch_labels = None
 depends_on = None
 
