@@ -5,6 +5,7 @@ No server is started: the browser's requests are answered by the web tier in-pro
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -98,6 +99,10 @@ def test_the_inbox_on_a_phone(inbox: TestClient):
             expect(rows).to_have_count(1)
             expect(rows.first).to_contain_text("mijn broer kijkt naar rare filmpjes")
             expect(rows.first).to_contain_text("persoon verbeterde de bot")
+
+            page.goto("https://testserver" + rows.first.locator("a.conversation").get_attribute("href"))  # its transcript
+            expect(page.locator("h1")).to_have_text(re.compile(r"^Gesprek [0-9a-f]{10}$"))
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
         finally:
             context.close()
             browser.close()
