@@ -34,6 +34,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "tune-search",
         help="measure the fact-card search on the held-out questions; suggest its threshold and missing-word share",
     )
+    commands.add_parser(
+        "dashboard-messages", help="bring the dashboard's Dutch catalogue up to date with its code and templates"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "build-spacy":
@@ -67,6 +70,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from bot.counsellor.commands import run as run_counsellor
 
         return run_counsellor(args)
+    if args.command == "dashboard-messages":
+        from bot.tools.dashboard_messages import CATALOGUE, update
+
+        messages, missing = update()
+        print(f"{CATALOGUE}: {messages} messages, {missing} without a Dutch translation")
+        return 0
     if args.command == "tune-search":
         from bot.tools.fact_search_evaluation import report
 

@@ -9,6 +9,8 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.counsellor.i18n import _
+from bot.counsellor.switch import LanguageSwitch
 from bot.counsellor.views import BASE, POLICY, Dashboard
 from bot.response_headers import ResponseHeaders
 from bot.store.database import Database
@@ -30,16 +32,19 @@ def create_dashboard(config: dict[str, Any], key: bytes, database: Optional[Data
     dashboard = Dashboard(config, key, database or Database(endpoints_file=config["rasa"]["endpoints"]))
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return dashboard.error(404, "This page does not exist.")
+        return dashboard.error(404, _("This page does not exist."))
 
     async def method_not_allowed(request: Request, exc: Exception) -> Response:
-        return dashboard.error(405, "This page cannot be used that way.")
+        return dashboard.error(405, _("This page cannot be used that way."))
 
     async def server_error(request: Request, exc: Exception) -> Response:
-        return dashboard.error(500, "Something went wrong.")
+        return dashboard.error(500, _("Something went wrong."))
 
     return Starlette(
         routes=dashboard.routes(),
-        middleware=[Middleware(ResponseHeaders, headers_for=lambda scope: HEADERS, override=True)],
+        middleware=[
+            Middleware(ResponseHeaders, headers_for=lambda scope: HEADERS, override=True),
+            Middleware(LanguageSwitch, cookie=dashboard.cookie + "_lang", path=BASE),
+        ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
     )

@@ -6,6 +6,8 @@ from typing import Callable, Optional, Sequence
 
 from markupsafe import Markup, escape
 
+from bot.counsellor.i18n import _
+
 Items = Sequence[tuple[str, float]]
 
 
@@ -43,7 +45,7 @@ def bar_chart(
         if links:
             parts.append("</a>")
     if not items:
-        parts.append(f'<text class="label" x="8" y="20">{escape("No data yet")}</text>')
+        parts.append(f'<text class="label" x="8" y="20">{escape(_("No data yet"))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

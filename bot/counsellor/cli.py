@@ -13,12 +13,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     add = actions.add_parser("add", help="create an account; the password is asked for, or generated")
     add.add_argument("username")
     add.add_argument("--role", choices=("counsellor", "admin"), required=True)
+    add.add_argument("--language", choices=("nl", "en"), default="nl", help="the dashboard's language (default: nl)")
     new_password = actions.add_parser("set-password", help="give an account a new password (ends its sessions)")
     new_password.add_argument("username")
     for parser in (add, new_password):
         source = parser.add_mutually_exclusive_group()
         source.add_argument("--generate-password", action="store_true", help="make a random password and print it once")
         source.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    language = actions.add_parser("set-language", help="set the language an account sees the dashboard in")
+    language.add_argument("username")
+    language.add_argument("language", choices=("nl", "en"))
     actions.add_parser("list", help="list the accounts")
     for name, text in (
         ("disable", "disable an account (ends its sessions)"),

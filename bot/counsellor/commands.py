@@ -46,8 +46,17 @@ def add(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> None:
     """Create an account."""
     password, generated = _password(args, config["min_password_length"])
     account = accounts.create(db, args.username, args.role, password, config["min_password_length"])
+    account.language = args.language
     audit.record(db, None, "account_create", account.username)
     print(f"created {account.role} {account.username}" + (f"\npassword: {password}" if generated else ""))
+
+
+def set_language(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> None:
+    """Set the language an account sees the dashboard in."""
+    account = _account(db, args.username)
+    account.language = args.language
+    audit.record(db, None, "account_language", f"{account.username}={args.language}")
+    print(f"{account.username} sees the dashboard in {args.language}")
 
 
 def set_password(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> None:
@@ -63,7 +72,9 @@ def list_accounts(db: Session, args: argparse.Namespace, config: dict[str, Any])
     """Print the accounts."""
     for account in db.execute(sa.select(Account).order_by(Account.username)).scalars():
         status = "active" if account.active else "disabled"
-        print(f"{account.username}\t{account.role}\t{status}\tcreated {account.created_at:%Y-%m-%d}")
+        print(
+            f"{account.username}\t{account.role}\t{status}\t{account.language}\tcreated {account.created_at:%Y-%m-%d}"
+        )
 
 
 def set_active(active: bool) -> Command:
@@ -109,6 +120,7 @@ def export(db: Session, args: argparse.Namespace, config: dict[str, Any]) -> Non
 COMMANDS: dict[str, Command] = {
     "add": add,
     "set-password": set_password,
+    "set-language": set_language,
     "list": list_accounts,
     "disable": set_active(False),
     "enable": set_active(True),

@@ -6,6 +6,8 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from bot.counsellor.i18n import _
+
 MAX_FIELDS = 20
 
 
@@ -20,16 +22,16 @@ class FormError(Exception):
 async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
     """Return the posted fields (the first value of each), refusing other media types and large bodies."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-        raise FormError(415, "Send the form as application/x-www-form-urlencoded.")
+        raise FormError(415, _("Send the form as application/x-www-form-urlencoded."))
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > max_bytes:
-            raise FormError(413, "The form is too large.")
+            raise FormError(413, _("The form is too large."))
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except (UnicodeDecodeError, ValueError):
-        raise FormError(400, "The form could not be read.") from None
+        raise FormError(400, _("The form could not be read.")) from None
     fields: dict[str, str] = {}
     for name, value in pairs:
         fields.setdefault(name, value)

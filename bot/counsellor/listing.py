@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import date
 from typing import Mapping, Optional, Sequence
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, SAFETY_INTENTS
+from bot.counsellor.dates import read_range
+from bot.counsellor.i18n import _, ngettext
 from bot.counsellor.markers import MARKER_NAMES
 from bot.counsellor.overview import local_date
 from bot.store.transcripts import Summary
@@ -46,19 +47,12 @@ class Filters:
             value = query.get(name, "")
             return value if value in allowed else ""
 
-        def day(name: str) -> str:
-            try:
-                return date.fromisoformat(query.get(name, "")).isoformat()
-            except ValueError:
-                return ""
-
         def count(name: str) -> str:
             value = query.get(name, "").strip()
             return value if value.isdigit() and len(value) <= 6 else ""
 
         return cls(
-            date_from=day("date_from"),
-            date_to=day("date_to"),
+            **read_range(query)[0],
             language=pick("language", LANGUAGES),
             min_messages=count("min_messages"),
             max_messages=count("max_messages"),
@@ -168,15 +162,16 @@ def snippet(text: str, words: int, max_chars: int) -> str:
 
 
 def ago(moment: float, now: float) -> str:
-    """Say how long ago a Unix time was, roughly ("5 min ago", "3 h ago", "2 days ago")."""
+    """Say how long ago a Unix time was, roughly ("5 min geleden", "3 uur geleden", "2 dagen geleden")."""
     minutes = max(0, int(now - moment) // 60)
     if minutes < 1:
-        return "just now"
+        return _("just now")
     if minutes < 60:
-        return f"{minutes} min ago"
+        return _("{count} min ago").format(count=minutes)
     if minutes < 48 * 60:
-        return f"{minutes // 60} h ago"
-    return f"{minutes // (24 * 60)} days ago"
+        return _("{count} h ago").format(count=minutes // 60)
+    days = minutes // (24 * 60)
+    return ngettext("{count} day ago", "{count} days ago", days).format(count=days)
 
 
 def page_number(value: Optional[str]) -> int:

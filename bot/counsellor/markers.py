@@ -148,23 +148,21 @@ def fact_after_signpost(turns: Sequence[Turn], words: Vocabulary) -> bool:
 
 @dataclass(frozen=True)
 class Marker:
-    """A named check, with the label the dashboard shows."""
+    """A named check (its label for people is in labels.yml)."""
 
     name: str
-    label: str
     check: Callable[[Sequence[Turn], Vocabulary], bool]
 
 
 MARKERS = (
-    Marker("guard_overruled", "safety guard overruled", guard_overruled),
-    Marker("fallback", "fallback or clarify", fallback_or_clarify),
-    Marker("corrected", "person corrected bot", corrected),
-    Marker("same_reply", "same reply twice", same_reply_twice),
-    Marker("repeated", "person repeated", person_repeated),
-    Marker("fact_after_signpost", "fact after signpost", fact_after_signpost),
+    Marker("guard_overruled", guard_overruled),
+    Marker("fallback", fallback_or_clarify),
+    Marker("corrected", corrected),
+    Marker("same_reply", same_reply_twice),
+    Marker("repeated", person_repeated),
+    Marker("fact_after_signpost", fact_after_signpost),
 )
 MARKER_NAMES = tuple(marker.name for marker in MARKERS)
-LABELS = {marker.name: marker.label for marker in MARKERS}
 
 
 def find_markers(events: Iterable[Event]) -> frozenset[str]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.constants import DEFAULT_LANGUAGE, REDTEAM_ORDINARY
 from bot.counsellor.export import one_line
+from bot.counsellor.i18n import _
 from bot.counsellor.review import ReviewError
 from bot.domain import routes
 from bot.privacy.redaction import redact
@@ -25,9 +26,9 @@ def clean_reason(text: str, max_chars: int) -> str:
     """Return the reason on one line and redacted, or fail when it is empty or longer than `max_chars`."""
     reason = one_line(text).strip()
     if not reason:
-        raise ReviewError("Give a short reason.")
+        raise ReviewError(_("Give a short reason."))
     if len(reason) > max_chars:
-        raise ReviewError(f"A reason has at most {max_chars} characters.")
+        raise ReviewError(_("A reason has at most {count} characters.").format(count=max_chars))
     return redact(reason)
 
 
@@ -44,11 +45,11 @@ def mark_reply(
     """Record that a bot reply (and the message it answered) was the wrong route or harmful (replacing the author's earlier mark)."""
     turn, message = reply
     if kind not in REPLY_MARK_KINDS:
-        raise ReviewError("Mark a reply as the wrong route or as harmful.")
+        raise ReviewError(_("Mark a reply as the wrong route or as harmful."))
     if not route and kind == "wrong_route":
-        raise ReviewError("Pick the route the reply should have given.")
+        raise ReviewError(_("Pick the route the reply should have given."))
     if route and route not in route_choices():
-        raise ReviewError("Pick one of the bot's routes.")
+        raise ReviewError(_("Pick one of the bot's routes."))
     text = clean_reason(reason, max_chars)
     mark = db.execute(
         sa.select(ReplyMark).where(ReplyMark.event_id == turn.event_id, ReplyMark.author == author)
@@ -71,7 +72,7 @@ def remove_mark(db: Session, sender_id: str, event_id: int, author: str) -> None
         )
     )
     if not removed.rowcount:
-        raise ReviewError("You have no mark on that reply.")
+        raise ReviewError(_("You have no mark on that reply."))
 
 
 def marks_of(db: Session, sender_id: str) -> dict[int, list[ReplyMark]]:

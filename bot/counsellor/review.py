@@ -8,6 +8,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.counsellor.i18n import _
 from bot.privacy.redaction import redact
 from bot.store.deletion import delete_conversations
 from bot.store.models import Correction, Note, Review, Tag
@@ -24,9 +25,9 @@ def add_note(db: Session, sender_id: str, author: str, text: str, max_chars: int
     """Add a note to a conversation, with personal data replaced by placeholders as in the transcripts."""
     text = text.strip()
     if not text:
-        raise ReviewError("The note is empty.")
+        raise ReviewError(_("The note is empty."))
     if len(text) > max_chars:
-        raise ReviewError(f"A note has at most {max_chars} characters.")
+        raise ReviewError(_("A note has at most {count} characters.").format(count=max_chars))
     note = Note(conversation_id=sender_id, author=author, text=redact(text))
     db.add(note)
     return note
@@ -36,7 +37,7 @@ def add_tag(db: Session, sender_id: str, author: str, tag: str) -> None:
     """Add a tag (letters, digits, '_' or '-') to a conversation, once."""
     tag = tag.strip().lower()
     if not TAG.match(tag):
-        raise ReviewError("A tag is one word of up to 40 letters, digits, '_' or '-'.")
+        raise ReviewError(_("A tag is one word of up to 40 letters, digits, '_' or '-'."))
     if tag not in tags_of(db, sender_id):
         db.add(Tag(conversation_id=sender_id, tag=tag, author=author))
 
@@ -92,9 +93,9 @@ def mark_misunderstood(
 ) -> Correction:
     """Record that the bot misunderstood a typed message and which intent was right (replacing an earlier mark)."""
     if turn.speaker != "user" or turn.is_button:
-        raise ReviewError("Only typed messages can be corrected.")
+        raise ReviewError(_("Only typed messages can be corrected."))
     if intent not in intents:
-        raise ReviewError("Pick one of the bot's intents.")
+        raise ReviewError(_("Pick one of the bot's intents."))
     correction = db.execute(sa.select(Correction).where(Correction.event_id == turn.event_id)).scalar_one_or_none()
     if correction is None:
         correction = Correction(conversation_id=sender_id, event_id=turn.event_id, text=turn.text)

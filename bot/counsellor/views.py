@@ -10,24 +10,28 @@ from typing import Any, Callable, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session as DbSession
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.constants import LANGUAGES, NEVER_MISSED_INTENTS, REDTEAM_ORDINARY, SAFETY_INTENTS
-from bot.counsellor import accounts, audit, charts, csrf, listing, reply_marks, review
+from bot.counsellor import accounts, audit, charts, csrf, dates, i18n, labels, listing, reply_marks, review
 from bot.counsellor.export import to_nlu_yaml, training_texts
 from bot.counsellor.forms import FormError, read_form
-from bot.counsellor.funnel import NO_ROUTE, read_funnel
+from bot.counsellor.funnel import read_funnel
+from bot.counsellor.i18n import N_, _
 from bot.counsellor.lockout import LoginGuard
-from bot.counsellor.markers import MARKERS, find_markers
+from bot.counsellor.markers import MARKER_NAMES, find_markers
 from bot.counsellor.overview import overview
 from bot.counsellor.redteam import case_of, to_redteam_yaml
 from bot.counsellor.sessions import SessionPolicy
+from bot.counsellor.switch import switch_url
 from bot.domain import intents
 from bot.knowledge import helplines
 from bot.rate_limit import RateLimiter, client_key
@@ -39,6 +43,7 @@ from bot.store.transcripts import (
     bot_reply,
     conversation_key,
     find_sender,
+    short_key,
     summarize,
     transcript,
     user_turn,
@@ -46,15 +51,18 @@ from bot.store.transcripts import (
 
 HERE = Path(__file__).resolve().parent
 BASE = "/counsellor"
-FLAG_LABELS = {
-    "danger_now": "danger now",
-    "crisis": "crisis",
-    "child_victim": "child disclosing",
-    "share_material": "material shared",
-    "seek_material": "material asked for",
+GENERIC_LOGIN_ERROR = N_("The username or password is wrong, or the account is disabled.")
+LOCKED_MESSAGE = N_("Too many failed attempts. Wait {minutes} minutes, then try again.")
+GONE = N_("This conversation does not exist (any more).")
+# The templates' filters that show a label of labels.yml, and the kind of name each shows.
+LABEL_FILTERS = {
+    "intent": "intents",
+    "route": "routes",
+    "flag": "flags",
+    "marker": "markers",
+    "severity": "severities",
+    "action": "actions",
 }
-GENERIC_LOGIN_ERROR = "The username or password is wrong, or the account is disabled."
-LOCKED_MESSAGE = "Too many failed attempts. Wait {minutes} minutes, then try again."
 POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
@@ -96,6 +104,7 @@ class Dashboard:
         self.zone = ZoneInfo(self.config["timezone"])
         self.summaries = SummaryCache(find_markers)
         self.intents = intents()
+        self.formats = self.config["date_formats"]
         self.route_choices = reply_marks.route_choices()
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
@@ -103,19 +112,33 @@ class Dashboard:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
+        )
+        self.templates.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+            i18n.gettext, i18n.ngettext, newstyle=True
         )
         snippet = self.config["snippet"]
         self.templates.filters.update(
             when=self.when,
-            flag=lambda name: FLAG_LABELS.get(name, name),
+            day=lambda day: self.day(day, "day"),
             percent=percent,
-            route=route_label,
             snippet=lambda text: listing.snippet(text, snippet["words"], snippet["max_chars"]),
             ago=listing.ago,
             group=listing.group,
+            short=short_key,
+            shown_day=dates.shown_day,
+            **{name: labels.labeller(kind) for name, kind in LABEL_FILTERS.items()},
+            helpline=labels.helpline,
+            category=labels.category,
+            language_name=labels.language_name,
         )
         self.templates.globals.update(
-            base=BASE, flags=SAFETY_INTENTS, urgent_flags=NEVER_MISSED_INTENTS, markers=MARKERS
+            base=BASE,
+            flags=SAFETY_INTENTS,
+            urgent_flags=NEVER_MISSED_INTENTS,
+            markers=MARKER_NAMES,
+            ui_languages=i18n.UI_LANGUAGES,
+            switch_url=switch_url,
         )
 
     def routes(self) -> list[BaseRoute]:
@@ -179,13 +202,15 @@ class Dashboard:
                 if token:
                     self._clear_cookie(response, self.cookie)
                 return response
+            if i18n.requested() is None:
+                i18n.use(session.account.language)
             if admin_only and not session.account.is_admin:
                 audit.record(db, session.account, "denied_admin_page", request.url.path)
-                return self.error(403, "This page is for admins only.")
+                return self.error(403, _("This page is for admins only."))
             if form is not None and not csrf.valid(session.csrf_token, form.get(csrf.FIELD)):
                 audit.record(db, session.account, "denied_form", request.url.path)
                 return self.error(
-                    403, "The form has expired or did not come from this dashboard. Reload the page and try again."
+                    403, _("The form has expired or did not come from this dashboard. Reload the page and try again.")
                 )
             return handler(Ctx(request, db, session, form or {}))
 
@@ -195,6 +220,8 @@ class Dashboard:
         values.setdefault("csrf_token", ctx.session.csrf_token if ctx else "")
         values.setdefault("csrf_field", csrf.FIELD)
         values.setdefault("path", ctx.request.url.path if ctx else "")
+        values.setdefault("query", ctx.request.query_params if ctx else QueryParams())
+        values.setdefault("language", i18n.current())
         return HTMLResponse(self.templates.get_template(template).render(**values), status_code=status)
 
     def error(self, status: int, message: str) -> HTMLResponse:
@@ -202,12 +229,18 @@ class Dashboard:
         return self.render(None, "error.html", status, status_code=status, message=message)
 
     def when(self, moment: Any) -> str:
-        """Format a Unix timestamp or a stored UTC datetime in the dashboard's time zone."""
+        """Format a Unix timestamp or a stored UTC datetime in the dashboard's time zone and language."""
         if isinstance(moment, datetime):
             local = moment.replace(tzinfo=timezone.utc).astimezone(self.zone)
         else:
             local = datetime.fromtimestamp(float(moment), self.zone)
-        return local.strftime("%Y-%m-%d %H:%M")
+        language = i18n.current()
+        return format_datetime(local, self.formats[language]["datetime"], tzinfo=self.zone, locale=language)
+
+    def day(self, day: date, form: str = "day") -> str:
+        """Format a date in the dashboard's language: "day" in text, "axis" on a chart."""
+        language = i18n.current()
+        return format_date(day, self.formats[language][form], locale=language)
 
     def _set_cookie(self, response: Response, name: str, value: str, path: str, max_age: Optional[int] = None) -> None:
         """Set a Secure, HttpOnly, SameSite=Strict cookie."""
@@ -230,7 +263,9 @@ class Dashboard:
     async def login_form(self, request: Request) -> Response:
         """Show the login form, with a fresh double-submit CSRF token."""
         token = csrf.new_token()
-        response = self.render(None, "login.html", csrf_token=token, username="", message="")
+        response = self.render(
+            None, "login.html", csrf_token=token, username="", message="", **self._login_page(request)
+        )
         self._set_cookie(response, self.login_cookie, token, f"{BASE}/login", max_age=3600)
         return response
 
@@ -241,10 +276,10 @@ class Dashboard:
         except FormError as error:
             return self.error(error.status, error.message)
         if not csrf.valid(request.cookies.get(self.login_cookie), form.get(csrf.FIELD)):
-            return self.error(403, "The login form has expired. Reload the page and try again.")
+            return self.error(403, _("The login form has expired. Reload the page and try again."))
         client = client_key(request, self.key)
         if not self.attempts.allow(client):
-            return self._login_refused(request, form, 429, "Too many attempts. Wait a minute, then try again.")
+            return self._login_refused(request, form, 429, _("Too many attempts. Wait a minute, then try again."))
         return await run_in_threadpool(self._check_login, request, form, client)
 
     def _check_login(self, request: Request, form: dict[str, str], client: str) -> Response:
@@ -254,13 +289,13 @@ class Dashboard:
             locked = self.guard.status(db, username, client)
             if locked:
                 return self._login_refused(
-                    request, form, locked, LOCKED_MESSAGE.format(minutes=self.config["login"]["lockout_minutes"])
+                    request, form, locked, _(LOCKED_MESSAGE).format(minutes=self.config["login"]["lockout_minutes"])
                 )
             account = accounts.authenticate(db, username, password)
             if account is None:
                 self.guard.record_failure(db, username, client)
                 audit.record(db, accounts.find(db, username), "login_failed")
-                return self._login_refused(request, form, 401, GENERIC_LOGIN_ERROR)
+                return self._login_refused(request, form, 401, _(GENERIC_LOGIN_ERROR))
             self.guard.clear_user(db, username)
             self.policy.end(db, request.cookies.get(self.cookie))
             token = self.policy.start(db, account)
@@ -274,11 +309,22 @@ class Dashboard:
         """Show the login form again with a message (and a Retry-After when locked)."""
         token = request.cookies.get(self.login_cookie) or csrf.new_token()
         response = self.render(
-            None, "login.html", status, csrf_token=token, username=form.get("username", "")[:64], message=message
+            None,
+            "login.html",
+            status,
+            csrf_token=token,
+            username=form.get("username", "")[:64],
+            message=message,
+            **self._login_page(request),
         )
         if status in (423, 429):
             response.headers["retry-after"] = str(60 * self.config["login"]["lockout_minutes"] if status == 423 else 60)
         return response
+
+    @staticmethod
+    def _login_page(request: Request) -> dict[str, Any]:
+        """Return the login page's address and query (for the language switch)."""
+        return {"path": request.url.path, "query": request.query_params}
 
     def logout(self, ctx: Ctx) -> Response:
         """End the session."""
@@ -293,6 +339,7 @@ class Dashboard:
     def conversations_page(self, ctx: Ctx) -> Response:
         """List the conversations, most urgent first (or newest first), filtered and paged, with counts per marker."""
         filters = listing.Filters.parse(ctx.request.query_params)
+        errors = dates.read_range(ctx.request.query_params)[1]
         summaries = self.summaries.all(ctx.db.connection())
         reviewed, tags = review.reviewed_ids(ctx.db), review.tags_by_conversation(ctx.db)
         page = listing.select(
@@ -310,6 +357,8 @@ class Dashboard:
         return self.render(
             ctx,
             "conversations.html",
+            400 if errors else 200,
+            errors=errors,
             page=page,
             filters=filters,
             reviewed=reviewed,
@@ -324,7 +373,7 @@ class Dashboard:
         """Show a conversation's messages and replies, with notes, tags and corrections."""
         sender = self._sender(ctx)
         if sender is None:
-            return self.error(404, "This conversation does not exist (any more).")
+            return self.error(404, _(GONE))
         key = conversation_key(sender)
         summary = summarize(ctx.db.connection(), sender, find_markers)
         audit.record(ctx.db, ctx.account, "view_transcript", key)
@@ -352,7 +401,7 @@ class Dashboard:
         """Apply a change to the conversation in the URL, audit it and go back to its transcript."""
         sender = self._sender(ctx)
         if sender is None:
-            return self.error(404, "This conversation does not exist (any more).")
+            return self.error(404, _(GONE))
         try:
             change(sender)
         except review.ReviewError as error:
@@ -402,7 +451,7 @@ class Dashboard:
         def change(sender: str) -> None:
             turn = user_turn(ctx.db.connection(), sender, event_id)
             if turn is None:
-                raise review.ReviewError("That message is not in this conversation.")
+                raise review.ReviewError(_("That message is not in this conversation."))
             review.mark_misunderstood(
                 ctx.db, sender, turn, ctx.form.get("intent", ""), set(self.intents), ctx.account.username
             )
@@ -423,7 +472,7 @@ class Dashboard:
         def change(sender: str) -> None:
             reply = bot_reply(ctx.db.connection(), sender, event_id)
             if reply is None:
-                raise review.ReviewError("That reply is not in this conversation.")
+                raise review.ReviewError(_("That reply is not in this conversation."))
             form = ctx.form
             reply_marks.mark_reply(
                 ctx.db,
@@ -452,9 +501,9 @@ class Dashboard:
         """Delete the conversation from the tracker store and the dashboard (admins, after confirming)."""
         sender = self._sender(ctx)
         if sender is None:
-            return self.error(404, "This conversation does not exist (any more).")
+            return self.error(404, _(GONE))
         if ctx.form.get("confirm") != "yes":
-            return self.transcript_page(ctx, "Tick the box to confirm the deletion.", 422)
+            return self.transcript_page(ctx, _("Tick the box to confirm the deletion."), 422)
         review.delete_conversation(ctx.db, sender)
         audit.record(ctx.db, ctx.account, "delete_conversation", conversation_key(sender))
         return RedirectResponse(f"{BASE}/", status_code=303)
@@ -502,22 +551,25 @@ class Dashboard:
         days = self.config["overview_days"]
         figures = overview(self.summaries.all(ctx.db.connection()), datetime.now(self.zone).date(), days, self.zone)
         audit.record(ctx.db, ctx.account, "view_overview")
+        axis = self.axis_label
         return self.render(
             ctx,
             "overview.html",
             figures=figures,
             days=days,
-            per_day=charts.column_chart("Conversations per day", [(day_label(d), n) for d, n in figures.per_day]),
+            per_day=charts.column_chart(_("Conversations per day"), [(axis(d), n) for d, n in figures.per_day]),
             fallback_rate=charts.column_chart(
-                "Fallback rate per day", [(day_label(d), r) for d, r in figures.fallback_rate_per_day], fmt=percent
+                _("Fallback rate per day"), [(axis(d), r) for d, r in figures.fallback_rate_per_day], fmt=percent
             ),
             categories=charts.bar_chart(
-                "Conversations per category", [(FLAG_LABELS.get(c, c), n) for c, n in figures.categories]
+                _("Conversations per category"), [(labels.category(c), n) for c, n in figures.categories]
             ),
             signposts=charts.bar_chart(
-                "Signposts given", [(name.replace("_", " "), n) for name, n in figures.signposts]
+                _("Signposts given"), [(labels.label("intents", name), n) for name, n in figures.signposts]
             ),
-            helplines=charts.bar_chart("Help lines shown", figures.helplines),
+            helplines=charts.bar_chart(
+                _("Help lines shown"), [(labels.helpline(name), n) for name, n in figures.helplines]
+            ),
         )
 
     def funnel_page(self, ctx: Ctx) -> Response:
@@ -527,6 +579,7 @@ class Dashboard:
         audit.record(ctx.db, ctx.account, "view_funnel")
         names = {line_id: line.name for line_id, line in helplines().items()}
         period = {"date_from": figures.first_day.isoformat(), "date_to": figures.last_day.isoformat()}
+        axis = self.axis_label
 
         def conversations(**filters: str) -> str:
             """Return the conversation list's address, filtered on the period (or a day) and a line or route."""
@@ -536,39 +589,41 @@ class Dashboard:
             """Return the list's filter on a help line (the list knows lines by name)."""
             return {"helpline": names.get(line_id, line_id)}
 
-        day_links = [conversations(date_from=d.isoformat(), date_to=d.isoformat()) for d, _ in figures.per_day]
+        day_links = [conversations(date_from=d.isoformat(), date_to=d.isoformat()) for d, _figures in figures.per_day]
         return self.render(
             ctx,
             "funnel.html",
             figures=figures,
             days=days,
-            names=names,
-            no_route=NO_ROUTE,
             conversations=conversations,
             line_filter=line_filter,
             shown_per_day=charts.column_chart(
-                "Help line cards shown per day",
-                [(day_label(d), f.shown) for d, f in figures.per_day],
+                _("Help line cards shown per day"),
+                [(axis(d), f.shown) for d, f in figures.per_day],
                 links=day_links,
             ),
             clicked_per_day=charts.column_chart(
-                "Conversations that opened a link, per day",
-                [(day_label(d), f.clicked) for d, f in figures.per_day],
+                _("Conversations that opened a link, per day"),
+                [(axis(d), f.clicked) for d, f in figures.per_day],
                 links=day_links,
             ),
             rate_per_line=charts.bar_chart(
-                "Click-through rate per help line",
-                [(names.get(line, line), f.rate or 0.0) for line, f in figures.per_line],
+                _("Click-through rate per help line"),
+                [(labels.helpline(line), f.rate or 0.0) for line, f in figures.per_line],
                 fmt=percent,
-                links=[conversations(**line_filter(line)) for line, _ in figures.per_line],
+                links=[conversations(**line_filter(line)) for line, _figures in figures.per_line],
             ),
             rate_per_route=charts.bar_chart(
-                "Click-through rate per route",
-                [(route_label(route), f.rate or 0.0) for route, f in figures.per_route],
+                _("Click-through rate per route"),
+                [(labels.label("routes", route), f.rate or 0.0) for route, f in figures.per_route],
                 fmt=percent,
-                links=[conversations(route=route) for route, _ in figures.per_route],
+                links=[conversations(route=route) for route, _figures in figures.per_route],
             ),
         )
+
+    def axis_label(self, day: date) -> str:
+        """Label a day on a chart's axis."""
+        return self.day(day, "axis")
 
     # ---- admin
 
@@ -582,33 +637,38 @@ class Dashboard:
         """Enable or disable an account (admins; not their own)."""
         target = ctx.db.get(Account, ctx.request.path_params["account_id"])
         if target is None:
-            return self.error(404, "No such account.")
+            return self.error(404, _("No such account."))
         if target.id == ctx.account.id:
-            return self.error(422, "You cannot disable your own account.")
+            return self.error(422, _("You cannot disable your own account."))
         active = ctx.form.get("active") == "1"
         accounts.set_active(target, active)
         audit.record(ctx.db, ctx.account, "account_enable" if active else "account_disable", target.username)
         return RedirectResponse(f"{BASE}/accounts", status_code=303)
 
     def audit_page(self, ctx: Ctx) -> Response:
-        """Show the audit log, newest first (admins)."""
+        """Show the audit log, newest first, filtered on who, what and when (admins)."""
         audit.record(ctx.db, ctx.account, "view_audit")
+        filters, errors = audit.AuditFilters.parse(ctx.request.query_params)
         size = self.config["audit_page_size"]
         number = listing.page_number(ctx.request.query_params.get("page"))
-        rows, total = audit.entries(ctx.db, number, size)
-        return self.render(ctx, "audit.html", entries=rows, number=number, pages=max(1, -(-total // size)), total=total)
-
-
-def day_label(day: date) -> str:
-    """Label a day on a chart's axis."""
-    return day.strftime("%d %b")
+        rows, total = audit.entries(ctx.db, number, size, filters, self.zone)
+        return self.render(
+            ctx,
+            "audit.html",
+            400 if errors else 200,
+            entries=rows,
+            number=number,
+            pages=max(1, -(-total // size)),
+            total=total,
+            filters=filters,
+            errors=errors,
+            usernames=audit.usernames(ctx.db),
+            actions=sorted(audit.ACTIONS),
+            linked=audit.LINKED_ACTIONS,
+            conversation_actions=audit.CONVERSATION_ACTIONS,
+        )
 
 
 def percent(value: Optional[float]) -> str:
     """Format a share as a percentage ("–" when there is none)."""
     return "–" if value is None else f"{100 * value:.0f}%"
-
-
-def route_label(route: str) -> str:
-    """Label a route (the `route` slot's value) for people."""
-    return FLAG_LABELS.get(route, route.replace("_", " ")) if route else "no route"

@@ -17,6 +17,7 @@ NAMING = {
 }
 Base: Any = declarative_base(metadata=sa.MetaData(naming_convention=NAMING))  # untyped in SQLAlchemy 1.4
 ROLES = ("counsellor", "admin")
+ACCOUNT_LANGUAGES = ("nl", "en")  # the dashboard's interface languages; Dutch unless the account asks for English
 LINK_KINDS = ("phone", "chat", "website")  # the ways to reach a help line that the widget reports
 REPLY_MARK_KINDS = ("wrong_route", "harmful")  # what a counsellor can say is wrong with a bot reply
 CONVERSATION_ID = sa.String(255)  # Rasa's events.sender_id
@@ -38,6 +39,12 @@ class Account(Base):
     active = sa.Column(sa.Boolean, nullable=False, default=True)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     password_changed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    language = sa.Column(
+        sa.Enum(*ACCOUNT_LANGUAGES, name="counsellor_language", native_enum=False, create_constraint=True),
+        nullable=False,
+        default=ACCOUNT_LANGUAGES[0],
+        server_default=ACCOUNT_LANGUAGES[0],
+    )
     sessions = relationship("Session", back_populates="account", cascade="all, delete-orphan")
 
     @property

@@ -19,6 +19,7 @@ FALLBACK_ACTION = "utter_fallback"
 HELPLINE_SLOTS = ("hl1_name", "hl2_name")
 READ_SLOTS = (*HELPLINE_SLOTS, ROUTE_SLOT)
 KEY_CHARS = 24
+SHORT_KEY_CHARS = 10  # what the dashboard shows of a key: the list, the transcript, the corrections, the audit log
 
 MarkerFinder = Callable[[Iterable[dict[str, Any]]], frozenset[str]]  # e.g. bot.counsellor.markers.find_markers
 
@@ -31,6 +32,11 @@ def no_markers(events: Iterable[dict[str, Any]]) -> frozenset[str]:
 def conversation_key(sender_id: str) -> str:
     """Return the short hash that names a conversation in URLs and in the audit log."""
     return hashlib.sha256(sender_id.encode()).hexdigest()[:KEY_CHARS]
+
+
+def short_key(key: str) -> str:
+    """Return the short form of a conversation's key that people see (its URL keeps the whole key)."""
+    return key[:SHORT_KEY_CHARS]
 
 
 def reply_language(data: dict[str, Any]) -> str:

@@ -140,7 +140,8 @@ def test_wrong_passwords_get_one_generic_message(client, make_account):
     make_account("carla")
     wrong, unknown = log_in(client, "carla", "not the password"), log_in(client, "nobody", "not the password")
     assert wrong.status_code == unknown.status_code == 401
-    assert "The username or password is wrong" in wrong.text and "The username or password is wrong" in unknown.text
+    message = "De gebruikersnaam of het wachtwoord klopt niet, of het account is uitgeschakeld."
+    assert message in wrong.text and message in unknown.text
 
 
 def test_login_form_needs_its_csrf_token(client, make_account):

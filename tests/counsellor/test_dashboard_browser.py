@@ -48,16 +48,16 @@ def test_a_counsellor_reviews_a_real_chat(servers, account, tmp_path):
             expect(page).to_have_url(f"{base}/counsellor/login")
             page.fill("#username", account["username"])
             page.fill("#password", account["password"])
-            page.click("button:has-text('Log in')")
-            expect(page.locator("h1")).to_have_text("Conversations")
+            page.click("button:has-text('Inloggen')")
+            expect(page.locator("h1")).to_have_text("Gesprekken")
             cookie = next(c for c in context.cookies() if c["name"] == "hw_counsellor")
             assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/counsellor"
 
-            page.fill("input[name=date_from]", datetime.now(ZoneInfo(settings()["counsellor"]["timezone"])).date().isoformat())
+            page.fill("input[name=date_from]", datetime.now(ZoneInfo(settings()["counsellor"]["timezone"])).strftime("%d-%m-%Y"))
             page.select_option("select[name=flag]", "crisis")
             page.select_option("select[name=language]", "nl")
             page.select_option("select[name=status]", "unreviewed")
-            page.click("button:has-text('Filter')")
+            page.click("button:has-text('Filteren')")
             expect(page).to_have_url(re.compile(r"flag=crisis.*status=unreviewed"))
             link = page.locator(f"a[href='/counsellor/conversations/{key}']")
             expect(link).to_be_visible()
@@ -65,36 +65,36 @@ def test_a_counsellor_reviews_a_real_chat(servers, account, tmp_path):
             page.screenshot(path=str(SCREENSHOTS / "counsellor-list.png"))
             link.click()
 
-            expect(page.locator("h1")).to_have_text(f"Conversation {key[:10]}")
+            expect(page.locator("h1")).to_have_text(f"Gesprek {key[:10]}")
             expect(page.locator(".turn.user", has_text="[TELEFOON]")).to_be_visible()
             assert "0612345678" not in page.content()
             page.fill("#note", "Stop it Now was right; the second message was not understood.")
-            page.click("button:has-text('Add note')")
+            page.click("button:has-text('Notitie toevoegen')")
             expect(page.locator(".note")).to_contain_text("the second message was not understood")
 
-            expect(page.locator(".turn.user", has_text="zelfmoord").locator(".nlu")).to_contain_text("crisis")
+            expect(page.locator(".turn.user", has_text="zelfmoord").locator(".nlu")).to_contain_text("Crisis")
             turn = page.locator(".turn.user", has_text=NONSENSE)
-            expect(turn.locator(".nlu")).to_contain_text("intent")
+            expect(turn.locator(".nlu")).to_contain_text("intentie")
             turn.locator("select[name=intent]").select_option("out_of_scope")
-            turn.locator("button:has-text('Mark as misunderstood')").click()
-            expect(page.locator(".turn.user", has_text=NONSENSE).locator(".marked")).to_contain_text("out_of_scope")
+            turn.locator("button:has-text('Markeren als verkeerd begrepen')").click()
+            expect(page.locator(".turn.user", has_text=NONSENSE).locator(".marked")).to_contain_text("Buiten het onderwerp")
             page.screenshot(path=str(SCREENSHOTS / "counsellor.png"), full_page=True)
             page.screenshot(path=str(SCREENSHOTS / "counsellor-transcript.png"), full_page=True)
 
-            page.click("nav >> text=Overview")
+            page.click("nav >> text=Overzicht")
             expect(page.locator("svg.chart")).to_have_count(5)
             page.screenshot(path=str(SCREENSHOTS / "counsellor-overview.png"), full_page=True)
 
-            page.click("nav >> text=Corrections")
+            page.click("nav >> text=Correcties")
             expect(page.locator("table.list").first).to_contain_text(NONSENSE)
             with page.expect_download() as download:
-                page.click("button:has-text('Export as NLU training data')")
+                page.click("button:has-text('Exporteren als NLU-trainingsdata')")
             exported = tmp_path / "export.yml"
             download.value.save_as(exported)
             examples = RasaYAMLReader().reads(exported.read_text(encoding="utf-8")).intent_examples
             assert ("out_of_scope", NONSENSE) in {(m.get("intent"), m.get("text")) for m in examples}
 
-            page.click("button:has-text('Log out')")
+            page.click("button:has-text('Uitloggen')")
             expect(page).to_have_url(f"{base}/counsellor/login")
             page.goto(f"{base}/counsellor/")
             expect(page).to_have_url(f"{base}/counsellor/login")

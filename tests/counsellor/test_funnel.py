@@ -153,9 +153,9 @@ def test_the_funnel_page_counts_links_to_the_list_and_is_audited(counsellor, dat
     page = counsellor.get("/counsellor/funnel")
     assert page.status_code == 200 and page.text.count("<svg") == 4 and "<script" not in page.text
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page.text)))
-    assert "3 cards shown, 1 clicked through (1 link opened), click-through rate 33%" in text
+    assert "3 kaartjes getoond, 1 doorgeklikt (1 link geopend), doorklikpercentage 33%" in text
     assert re.search(r"Stop it Now! 2 1 1 0 0 50%", text) and re.search(r"Veilig Thuis 1 0 0 0 0 0%", text)
-    assert re.search(r"self concern 3 1 1 0 0 33%", text)
+    assert re.search(r"Zorgen over eigen gevoelens 3 1 1 0 0 33%", text)
     links = set(re.findall(r'href="(/counsellor/\?[^"]+)"', page.text))
     today = datetime.now(ZONE).date().isoformat()
     assert f"/counsellor/?date_from={today}&amp;date_to={today}&amp;helpline=Stop+it+Now%21" in links
@@ -171,7 +171,7 @@ def test_the_list_filters_on_the_route(counsellor, database_file):
                           "other-nl": signposted(NOW, "concern_other", "stop_it_now")})
     listed = counsellor.get("/counsellor/?route=concern_other").text
     assert re.findall(r'href="/counsellor/conversations/([0-9a-f]+)"', listed) == [conversation_key("other-nl")]
-    assert '<option value="concern_other" selected>concern other</option>' in counsellor.get("/counsellor/?route=concern_other").text
+    assert '<option value="concern_other" selected>Zorgen over een ander</option>' in counsellor.get("/counsellor/?route=concern_other").text
 
 
 def test_charts_link_each_bar_with_escaped_addresses():

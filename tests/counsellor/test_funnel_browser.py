@@ -154,12 +154,12 @@ def test_opened_links_reach_the_funnel_page(web_tier, url):
             page.goto(web_tier + "/counsellor/login")
             page.fill("#username", "carla")
             page.fill("#password", PASSWORD)
-            page.click("button:has-text('Log in')")
-            page.click("nav >> text=Funnel")
-            expect(page.locator("h1")).to_have_text("Funnel")
+            page.click("button:has-text('Inloggen')")
+            page.click("nav >> text=Trechter")
+            expect(page.locator("h1")).to_have_text("Trechter")
             expect(page.locator("svg.chart")).to_have_count(4)
-            expect(page.locator("main > p").first).to_contain_text("11 cards shown, 5 clicked through (7 links opened), click-through rate 45%")
-            row = page.locator("table.funnel tr", has_text="Stop It Now! UK").first
+            expect(page.locator("main > p").first).to_contain_text("11 kaartjes getoond, 5 doorgeklikt (7 links geopend), doorklikpercentage 45%")
+            row = page.locator("table.funnel tr", has_text="Stop It Now! VK en Ierland").first
             assert row.locator("td").all_inner_texts() == ["1", "1", "0", "1", "1", "100%"]  # shown, through, phone, chat, web
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -48,7 +48,7 @@ def test_every_bot_reply_has_a_mark_form_with_the_domains_routes(counsellor):
     assert all(f'id="turn-{reply}"' in page for reply in replies)
     for route in ("crisis", "concern_other", "report_abroad", "ask_prevention"):
         assert f'<option value="{route}">' in page
-    assert '<option value="none">no route (an ordinary message)</option>' in page
+    assert '<option value="none">geen route (een gewoon bericht)</option>' in page
 
 
 def test_marking_a_reply_as_the_wrong_route(counsellor, database):
@@ -56,8 +56,8 @@ def test_marking_a_reply_as_the_wrong_route(counsellor, database):
     page = counsellor.post(f"{url}/replies/{replies[0]}/mark", data={
         "csrf": token, "kind": "wrong_route", "route": "concern_other", "reason": "Worried about a cousin: the route for others."})
     assert page.status_code == 200 and page.url.fragment == f"turn-{replies[0]}"
-    assert "Wrong route; right route: <code>concern_other</code> (carla):" in page.text
-    assert "Worried about a cousin: the route for others." in page.text and "Remove my mark" in page.text
+    assert 'Verkeerde route; juiste route: <code title="concern_other">Zorgen over een ander</code> (carla):' in page.text
+    assert "Worried about a cousin: the route for others." in page.text and "Mijn markering verwijderen" in page.text
     [mark] = marks(database)
     assert (mark.conversation_id, mark.event_id, mark.kind, mark.route, mark.author) == (
         "fallback-en", replies[0], "wrong_route", "concern_other", "carla")
@@ -74,7 +74,7 @@ def test_marking_a_reply_as_harmful_with_or_without_a_route_and_marking_again_re
     assert mark.message == "ik wil er niet meer zijn, bel me op [TELEFOON]" and mark.predicted_intent == "crisis"
     page = counsellor.post(f"{url}/replies/{crisis_reply}/mark",
                            data={"csrf": token, "kind": "harmful", "route": "crisis", "reason": "Gave no chat option."})
-    assert "Harmful; right route: <code>crisis</code> (carla):" in page.text and "Too blunt." not in page.text
+    assert 'Schadelijk; juiste route: <code title="crisis">Crisis (suïcidaal)</code> (carla):' in page.text and "Too blunt." not in page.text
     [mark] = marks(database)
     assert (mark.kind, mark.route, mark.reason) == ("harmful", "crisis", "Gave no chat option.")
 
@@ -87,15 +87,15 @@ def test_a_reply_to_a_button_keeps_the_button_as_its_message(counsellor, databas
 
 
 @pytest.mark.parametrize("fields, message", [
-    ({"kind": "rude", "route": "crisis"}, "Mark a reply as the wrong route or as harmful."),
-    ({"kind": "", "route": "crisis"}, "Mark a reply as the wrong route or as harmful."),
-    ({"kind": "wrong_route", "route": "no_such_route"}, "Pick one of the bot&#39;s routes."),
-    ({"kind": "harmful", "route": "faq_price"}, "Pick one of the bot&#39;s routes."),  # an intent, not a route
-    ({"kind": "wrong_route", "route": ""}, "Pick the route the reply should have given."),
-    ({"kind": "wrong_route"}, "Pick the route the reply should have given."),
-    ({"kind": "harmful", "reason": "   \n\t "}, "Give a short reason."),
-    ({"kind": "harmful", "reason": "\x00\x07\u202e"}, "Give a short reason."),
-    ({"kind": "harmful", "reason": "x" * (MAX_REASON + 1)}, f"A reason has at most {MAX_REASON} characters."),
+    ({"kind": "rude", "route": "crisis"}, "Markeer een antwoord als verkeerde route of als schadelijk."),
+    ({"kind": "", "route": "crisis"}, "Markeer een antwoord als verkeerde route of als schadelijk."),
+    ({"kind": "wrong_route", "route": "no_such_route"}, "Kies een van de routes van de bot."),
+    ({"kind": "harmful", "route": "faq_price"}, "Kies een van de routes van de bot."),  # an intent, not a route
+    ({"kind": "wrong_route", "route": ""}, "Kies de route die het antwoord had moeten geven."),
+    ({"kind": "wrong_route"}, "Kies de route die het antwoord had moeten geven."),
+    ({"kind": "harmful", "reason": "   \n\t "}, "Geef een korte reden."),
+    ({"kind": "harmful", "reason": "\x00\x07\u202e"}, "Geef een korte reden."),
+    ({"kind": "harmful", "reason": "x" * (MAX_REASON + 1)}, f"Een reden heeft hoogstens {MAX_REASON} tekens."),
 ])
 def test_invalid_marks_are_refused_and_nothing_is_stored(counsellor, database, fields, message):
     url, token, replies = open_transcript(counsellor, FALLBACK)
@@ -117,7 +117,7 @@ def test_only_bot_replies_of_this_conversation_can_be_marked(counsellor, databas
     _, _, other_replies = open_transcript(counsellor, CRISIS)
     for event_id in (user_turn, other_replies[0], 999999):
         page = counsellor.post(f"{url}/replies/{event_id}/mark", data={"csrf": token, "kind": "harmful", "reason": "r"})
-        assert page.status_code == 422 and "That reply is not in this conversation." in page.text
+        assert page.status_code == 422 and "Dat antwoord hoort niet bij dit gesprek." in page.text
     unknown = counsellor.post("/counsellor/conversations/000000000000000000000000/replies/1/mark",
                               data={"csrf": token, "kind": "harmful", "reason": "r"})
     assert unknown.status_code == 404
@@ -163,11 +163,11 @@ def test_a_counsellor_removes_their_own_mark_only_and_both_are_audited(counsello
                          author="dirk"))
     counsellor.post(f"{url}/replies/{replies[0]}/mark", data={"csrf": token, "kind": "harmful", "reason": "carla's reason"})
     page = counsellor.get(url).text
-    assert "dirk&#39;s reason" in page and "carla&#39;s reason" in page and page.count("Remove my mark") == 1
+    assert "dirk&#39;s reason" in page and "carla&#39;s reason" in page and page.count("Mijn markering verwijderen") == 1
     assert counsellor.post(f"{url}/replies/{replies[0]}/unmark", data={"csrf": token}).status_code == 200
     assert [mark.author for mark in marks(database)] == ["dirk"]
     again = counsellor.post(f"{url}/replies/{replies[0]}/unmark", data={"csrf": token})
-    assert again.status_code == 422 and "You have no mark on that reply." in again.text
+    assert again.status_code == 422 and "Je hebt dat antwoord niet gemarkeerd." in again.text
     assert [mark.author for mark in marks(database)] == ["dirk"]  # someone else's mark stays
     with database.session() as db:
         done = db.execute(sa.select(AuditEntry.username, AuditEntry.action, AuditEntry.target)).all()

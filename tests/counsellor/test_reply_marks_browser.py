@@ -54,13 +54,13 @@ def test_marking_a_reply_on_a_phone(counsellor: TestClient):
             assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the screen
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             reply.screenshot(path=str(SCREENSHOTS / "counsellor-reply-mark-form.png"))
-            form.locator("button:has-text('Mark reply')").click()
+            form.locator("button:has-text('Antwoord markeren')").click()
 
             reply = page.locator(".turn.bot", has_text="I don't quite understand.")
-            expect(reply.locator(".reply-mark")).to_contain_text("Wrong route; right route: concern_other (carla):")
+            expect(reply.locator(".reply-mark")).to_contain_text("Verkeerde route; juiste route: Zorgen over een ander (carla):")
             expect(reply.locator(".reply-mark .reason")).to_have_text("About a cousin: the route for <someone else>.")
             reply.screenshot(path=str(SCREENSHOTS / "counsellor-reply-mark.png"))
-            reply.locator("button:has-text('Remove my mark')").click()
+            reply.locator("button:has-text('Mijn markering verwijderen')").click()
             expect(page.locator(".turn.bot", has_text="I don't quite understand.").locator(".reply-mark")).to_have_count(0)
         finally:
             context.close()

@@ -63,7 +63,7 @@ def test_the_list_shows_flags_help_lines_and_status(counsellor):  # the order: t
     page = counsellor.get("/counsellor/")
     assert page.status_code == 200
     assert keys_listed(page.text) == [CRISIS, FALLBACK, MATERIAL]
-    assert "crisis" in page.text and "113 Zelfmoordpreventie" in page.text and "to review" in page.text
+    assert "crisis" in page.text and "113 Zelfmoordpreventie" in page.text and "te beoordelen" in page.text
     assert "06 12345678" not in page.text
 
 
@@ -92,7 +92,7 @@ def test_the_list_is_paged(counsellor, config):
     config["counsellor"]["page_size"] = 2
     with TestClient(create_app(config), base_url="https://testserver", cookies=counsellor.cookies) as small:
         first = small.get("/counsellor/?flag=")
-        assert keys_listed(first.text) == [CRISIS, FALLBACK] and "Page 1 of 2" in first.text
+        assert keys_listed(first.text) == [CRISIS, FALLBACK] and "Pagina 1 van 2" in first.text
         assert keys_listed(small.get("/counsellor/?page=2").text) == [MATERIAL]
         assert keys_listed(small.get("/counsellor/?page=99").text) == [MATERIAL]
 
@@ -103,8 +103,8 @@ def test_a_transcript_shows_redacted_turns_with_intent_confidence_and_the_guard(
     text = page.text
     assert "[TELEFOON]" in text and "12345678" not in text
     assert text.index("Hoi, welkom.") < text.index("ik wil er niet meer zijn") < text.index("Bel 113")
-    assert "safety guard acted" in text and "<code>self_concern</code>" in text and "(1.00)" in text
-    assert "pressed a button" in text  # the /greet payload
+    assert "veiligheidscheck greep in: crisis" in text and '<code title="self_concern">' in text and "(1.00)" in text
+    assert "koos een knop" in text  # the /greet payload
     assert counsellor.get("/counsellor/conversations/000000000000000000000000").status_code == 404
 
 
@@ -117,7 +117,7 @@ def test_notes_tags_and_review(counsellor, database):
     assert counsellor.post(f"{url}/tags", data={"csrf": token, "tag": "Missing-Signpost"}).status_code == 200
     assert counsellor.post(f"{url}/tags", data={"csrf": token, "tag": "two words"}).status_code == 422
     reviewed = counsellor.post(f"{url}/review", data={"csrf": token, "reviewed": "1"})
-    assert "reviewed by carla" in reviewed.text
+    assert "beoordeeld door carla" in reviewed.text
     assert keys_listed(counsellor.get("/counsellor/?status=reviewed").text) == [FALLBACK]
     assert keys_listed(counsellor.get("/counsellor/?tag=missing-signpost").text) == [FALLBACK]
     counsellor.post(f"{url}/tags/remove", data={"csrf": token, "tag": "missing-signpost"})
@@ -152,7 +152,7 @@ def test_marking_misunderstood_turns_and_exporting_them(counsellor, database):
     token, turns = csrf_token(page.text), event_ids(page.text)
     assert len(turns) == 2  # the typed messages; there is no button press in this one
     marked = counsellor.post(f"{url}/turns/{turns[0]}/misunderstood", data={"csrf": token, "intent": "concern_other"})
-    assert marked.status_code == 200 and "Misunderstood; right intent: <code>concern_other</code>" in marked.text
+    assert marked.status_code == 200 and 'Verkeerd begrepen; juiste intentie: <code title="concern_other">Zorgen over een ander</code>' in marked.text
     assert counsellor.post(f"{url}/turns/{turns[0]}/misunderstood", data={"csrf": token, "intent": "no_such_intent"}).status_code == 422
     assert counsellor.post(f"{url}/turns/999999/misunderstood", data={"csrf": token, "intent": "greet"}).status_code == 422
     crisis = counsellor.get(f"/counsellor/conversations/{CRISIS}")

@@ -11,7 +11,7 @@ import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event
 
-from bot.counsellor import listing
+from bot.counsellor import i18n, listing
 from bot.counsellor.markers import (
     CLARIFY_ACTION,
     CORRECTION_INTENT,
@@ -223,9 +223,19 @@ def test_snippets_are_a_few_words(text, expected):
     assert listing.snippet(text, 6, 60) == expected
 
 
-@pytest.mark.parametrize("seconds, expected", [(20, "just now"), (300, "5 min ago"), (3 * 3600, "3 h ago"), (3 * DAY, "3 days ago")])
-def test_ages(seconds, expected):
+@pytest.mark.parametrize("seconds, expected", [(20, "zojuist"), (300, "5 min geleden"), (3 * 3600, "3 uur geleden"),
+                                               (DAY * 2, "2 dagen geleden"), (3 * DAY, "3 dagen geleden")])
+def test_ages_in_dutch(seconds, expected):
     assert listing.ago(NOW - seconds, NOW) == expected
+
+
+@pytest.mark.parametrize("seconds, expected", [(20, "just now"), (300, "5 min ago"), (3 * 3600, "3 h ago"), (3 * DAY, "3 days ago")])
+def test_ages_in_english(seconds, expected):
+    tokens = i18n.request("en")
+    try:
+        assert listing.ago(NOW - seconds, NOW) == expected
+    finally:
+        i18n.reset(tokens)
 
 
 # ---- the page
@@ -246,9 +256,9 @@ def test_the_page_lists_to_review_and_urgent_first_with_severity_in_words(counse
     assert keys_listed(page) == [CRISIS, FALLBACK, MATERIAL]
     rows = page.split("<tbody>")[1].split("<tr")[1:]
     assert 'class="severity severity-urgent">Urgent<' in rows[0] and ">crisis<" in rows[0]
-    assert 'class="severity severity-misroute">Possible misroute<' in rows[1] and "fallback or clarify" in rows[1]
-    assert ">Routine<" in rows[2] and "material shared" in rows[2]
-    assert "<q>ik wil er niet meer zijn,…</q>" in rows[0] and "to review" in rows[0]
+    assert 'class="severity severity-misroute">Mogelijke misroute<' in rows[1] and "niet begrepen of doorgevraagd" in rows[1]
+    assert ">Routine<" in rows[2] and "materiaal gedeeld" in rows[2]
+    assert "<q>ik wil er niet meer zijn,…</q>" in rows[0] and "te beoordelen" in rows[0]
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -279,7 +289,7 @@ def test_a_reviewed_conversation_goes_below_the_ones_to_review(counsellor):
 
 def test_the_transcript_names_its_markers(counsellor):
     page = counsellor.get(f"/counsellor/conversations/{FALLBACK}").text
-    assert "fallback or clarify" in page and "Possible misroute" in page
+    assert "niet begrepen of doorgevraagd" in page and "Signalen van een misroute" in page
 
 
 def test_snippets_are_short_redacted_and_escaped(counsellor, database_file):

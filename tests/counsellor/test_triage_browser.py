@@ -5,6 +5,7 @@ No server is started: the browser's requests are answered by the web tier in-pro
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -81,12 +82,12 @@ def test_the_inbox_on_a_phone(inbox: TestClient):
             rows = page.locator("table.triage tbody tr")
             expect(rows).to_have_count(6)
             expect(rows.first.locator(".severity")).to_have_text("Urgent")
-            expect(rows.nth(2).locator(".severity")).to_have_text("Possible misroute")
+            expect(rows.nth(2).locator(".severity")).to_have_text("Mogelijke misroute")
             assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the screen
             assert rows.first.evaluate("row => getComputedStyle(row).display") == "block"  # a card, not a table row
             assert page.locator("table.triage thead").bounding_box()["height"] <= 1  # the column heads are for screen readers
             label = rows.first.locator("td").nth(4).evaluate("cell => getComputedStyle(cell, '::before').content")
-            assert label == '"Messages"'  # each value says what it is
+            assert label == '"Berichten"'  # each value says what it is
             assert rows.first.locator(".severity").bounding_box()["y"] < rows.first.locator("a.conversation").bounding_box()["y"]
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "counsellor-triage-phone-full.png"), full_page=True)
@@ -97,7 +98,11 @@ def test_the_inbox_on_a_phone(inbox: TestClient):
             expect(page).to_have_url("https://testserver/counsellor/?marker=corrected")
             expect(rows).to_have_count(1)
             expect(rows.first).to_contain_text("mijn broer kijkt naar rare filmpjes")
-            expect(rows.first).to_contain_text("person corrected bot")
+            expect(rows.first).to_contain_text("persoon verbeterde de bot")
+
+            page.goto("https://testserver" + rows.first.locator("a.conversation").get_attribute("href"))  # its transcript
+            expect(page.locator("h1")).to_have_text(re.compile(r"^Gesprek [0-9a-f]{10}$"))
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
         finally:
             context.close()
             browser.close()
