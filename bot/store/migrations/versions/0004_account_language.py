@@ -1,6 +1,6 @@
 """Each account's interface language for the dashboard: Dutch (nl) unless it asks for English (en).
 
-Revision ID: 0003_account_language
+Revision ID: 0004_account_language
 Revises: 0003_reply_marks
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_account_language"
+revision = "0004_account_language"
 down_revision = "0003_reply_marks"
 branch_labels = None
 depends_on = None
