@@ -125,7 +125,8 @@ def test_a_counsellor_triages_two_real_chats(servers, account, tmp_path):
             reply.locator("input[name=reason]").fill(REASON)
             reply.locator("form[action$='/mark'] button[type=submit]").click()
             expect(page.locator(".reply-mark .reason")).to_have_text(REASON)
-            page.screenshot(path=str(SCREENSHOTS / "counsellor-reply-marked.png"), full_page=True)
+            page.locator(f"li.turn.user:has-text('{WORRIED}')").scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / "counsellor-reply-marked.png"))
 
             # The export writes it as a red-team case that the red-team loader reads.
             page.click("nav a[href$='/corrections']")
