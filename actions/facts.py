@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, latest_intent
 from bot.fact_search import Answer, fact_search
 from bot.knowledge import FactCard, answers, citation, fact_cards, sensitive_card_routes
+
+NOT_UNDERSTOOD = "utter_fallback"  # a factual intent whose question no card comes near: the fallback's main routes
 
 
 def _fact_slots(answer: Optional[Answer], tracker: Tracker) -> List[EventType]:
@@ -64,7 +66,10 @@ class ActionChooseFact(Action):
         card_ids = answers().get(latest_intent(tracker) or "")
         if not card_ids:
             return _fact_slots(None, tracker)
-        return _fact_slots(fact_search().answer(_question(tracker), card_ids, withheld(tracker)), tracker)
+        answer = fact_search().answer(_question(tracker), card_ids, withheld(tracker))
+        if answer is None:  # not about the articles after all ("what's the tallest building?"): not understood
+            return _fact_slots(None, tracker) + [FollowupAction(NOT_UNDERSTOOD)]
+        return _fact_slots(answer, tracker)
 
 
 class ActionSearchFacts(Action):

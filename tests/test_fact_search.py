@@ -157,6 +157,13 @@ def test_search_action_says_it_does_not_know(tracker_for):
     assert slots["fact_found"] is False and slots["fact_text"] is None and slots["fact_reply"] is None
 
 
+def test_a_factual_intent_whose_question_no_card_comes_near_gets_the_fallback(tracker_for):
+    # Not the fact reply without its values (the "can't look it up now" stand-in): the fallback's main routes.
+    events = ActionChooseFact().run(CollectingDispatcher(), tracker_for("faq_where", "what's the tallest building in the world"), {})
+    assert {"event": "followup", "timestamp": None, "name": "utter_fallback"} in events
+    assert {"event": "slot", "timestamp": None, "name": "fact_found", "value": False} in events
+
+
 def test_an_on_topic_question_the_articles_do_not_answer_says_so(tracker_for):
     slots = slots_after(ActionChooseFact(), tracker_for("faq_viewers", "hoe oud is Linda van den Oever"))
     assert slots["fact_found"] is True and slots["fact_reply"] in ("not_said", "not_said_closest")
