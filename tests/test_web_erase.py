@@ -1,54 +1,28 @@
 """'Wis gesprek' on the server: DELETE /api/conversations/{id} over a scratch tracker store (no Rasa needed)."""
 
-import copy
 import json
 import subprocess
 import sys
 
-import httpx
 import pytest
 import sqlalchemy as sa
-from starlette.testclient import TestClient
 
-from bot.settings import PROJECT_ROOT, settings
-from bot.store.database import Database, upgrade
+from bot.settings import PROJECT_ROOT
 from bot.store.events import EVENTS
 from bot.store.models import Correction, Note, ReplyMark, Review, Tag
-from bot.web.app import create_app
-
-
-def no_rasa(request: httpx.Request) -> httpx.Response:
-    """Stand in for Rasa: the erase API must not need it."""
-    raise AssertionError("the erase API called Rasa")
+from tests.support.web_tier import client_without_rasa, new_conversation, scratch_tracker_url
 
 
 @pytest.fixture
 def url(tmp_path):
     """Return a scratch SQLite tracker store with Rasa's events table and the dashboard's tables."""
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    engine = sa.create_engine(url)
-    EVENTS.metadata.create_all(engine)
-    engine.dispose()
-    upgrade(url)
-    return url
-
-
-def make_client(url, **web_overrides):
-    config = copy.deepcopy(settings())
-    config["web"].update(web_overrides)
-    return TestClient(create_app(config, rasa_transport=httpx.MockTransport(no_rasa), database=Database(url)))
+    return scratch_tracker_url(tmp_path)
 
 
 @pytest.fixture
 def client(url):
-    with make_client(url) as test_client:
+    with client_without_rasa(url) as test_client:
         yield test_client
-
-
-def new_conversation(client):
-    response = client.post("/api/conversations")
-    assert response.status_code == 201
-    return response.json()["conversation_id"]
 
 
 def store(url, sender, turns=3):
@@ -150,7 +124,7 @@ def test_an_empty_json_object_is_accepted(client, url):
 def test_deleting_is_rate_limited(url):
     limits = {"per_conversation": {"messages": 100, "per_seconds": 60}, "per_client": {"messages": 2, "per_seconds": 60},
               "new_conversations_per_client": {"messages": 10, "per_seconds": 60}}
-    with make_client(url, rate_limit=limits) as client:
+    with client_without_rasa(url, rate_limit=limits) as client:
         conversations = [new_conversation(client) for _ in range(3)]
         for conversation in conversations:
             store(url, conversation)
@@ -160,21 +134,21 @@ def test_deleting_is_rate_limited(url):
 
 
 def test_a_store_without_rasas_table_has_nothing_to_delete(tmp_path):
-    with make_client(f"sqlite:///{tmp_path / 'empty.db'}") as client:
+    with client_without_rasa(f"sqlite:///{tmp_path / 'empty.db'}") as client:
         response = client.delete(f"/api/conversations/{new_conversation(client)}")
     assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_conversation"
 
 
 def test_a_store_that_cannot_be_opened_answers_503_without_detail(tmp_path):
     (tmp_path / "a-directory.db").mkdir()
-    with make_client(f"sqlite:///{tmp_path / 'a-directory.db'}") as client:
+    with client_without_rasa(f"sqlite:///{tmp_path / 'a-directory.db'}") as client:
         response = client.delete(f"/api/conversations/{new_conversation(client)}")
     assert response.status_code == 503 and response.json()["error"]["code"] == "store_unavailable"
     assert "Traceback" not in response.text and "sqlite" not in response.text.lower()
 
 
 def test_other_sites_may_delete_only_when_allowed(url):
-    with make_client(url, allowed_origins=["https://help.example.org"]) as client:
+    with client_without_rasa(url, allowed_origins=["https://help.example.org"]) as client:
         allowed = client.options("/api/conversations/x.y", headers={"Origin": "https://help.example.org", "Access-Control-Request-Method": "DELETE"})
         refused = client.options("/api/conversations/x.y", headers={"Origin": "https://evil.example.com", "Access-Control-Request-Method": "DELETE"})
     assert allowed.status_code == 200 and "DELETE" in allowed.headers["access-control-allow-methods"]

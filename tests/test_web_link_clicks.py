@@ -1,55 +1,28 @@
 """The funnel's link clicks: POST /api/conversations/{id}/link-opened over a scratch tracker store (no Rasa needed)."""
 
-import copy
 import json
 
-import httpx
 import pytest
 import sqlalchemy as sa
-from starlette.testclient import TestClient
 
-from bot.settings import settings
-from bot.store.database import Database, upgrade
 from bot.store.events import EVENTS
 from bot.store.models import LINK_KINDS, LinkClick
-from bot.web.app import create_app
 from bot.web.link_clicks import REPORTED_KIND, link_kinds
+from tests.support.web_tier import client_without_rasa, new_conversation, scratch_tracker_url
 
 JSON = {"Content-Type": "application/json"}
-
-
-def no_rasa(request: httpx.Request) -> httpx.Response:
-    """Stand in for Rasa: reporting a click must not need it."""
-    raise AssertionError("the link-opened API called Rasa")
 
 
 @pytest.fixture
 def url(tmp_path):
     """Return a scratch SQLite tracker store with Rasa's events table and the dashboard's tables."""
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    engine = sa.create_engine(url)
-    EVENTS.metadata.create_all(engine)
-    engine.dispose()
-    upgrade(url)
-    return url
-
-
-def make_client(url, **web_overrides):
-    config = copy.deepcopy(settings())
-    config["web"].update(web_overrides)
-    return TestClient(create_app(config, rasa_transport=httpx.MockTransport(no_rasa), database=Database(url)))
+    return scratch_tracker_url(tmp_path)
 
 
 @pytest.fixture
 def client(url):
-    with make_client(url) as test_client:
+    with client_without_rasa(url) as test_client:
         yield test_client
-
-
-def new_conversation(client):
-    response = client.post("/api/conversations")
-    assert response.status_code == 201
-    return response.json()["conversation_id"]
 
 
 def show_cards(url, sender, *lines, route="self_concern"):
@@ -174,7 +147,7 @@ def test_only_post_is_allowed(client):
 def test_reports_are_rate_limited(url):
     limits = {"per_conversation": {"messages": 2, "per_seconds": 60}, "per_client": {"messages": 100, "per_seconds": 60},
               "new_conversations_per_client": {"messages": 10, "per_seconds": 60}}
-    with make_client(url, rate_limit=limits) as client:
+    with client_without_rasa(url, rate_limit=limits) as client:
         conversation = new_conversation(client)
         show_cards(url, conversation, "stop_it_now_uk")
         codes = [opened(client, conversation, "stop_it_now_uk", kind).status_code for kind in ("phone", "chat", "website")]
@@ -184,7 +157,7 @@ def test_reports_are_rate_limited(url):
 
 def test_a_store_that_cannot_be_opened_answers_503_without_detail(tmp_path):
     (tmp_path / "a-directory.db").mkdir()
-    with make_client(f"sqlite:///{tmp_path / 'a-directory.db'}") as client:
+    with client_without_rasa(f"sqlite:///{tmp_path / 'a-directory.db'}") as client:
         response = opened(client, new_conversation(client))
     assert response.status_code == 503 and response.json()["error"]["code"] == "store_unavailable"
     assert "Traceback" not in response.text and "sqlite" not in response.text.lower()
