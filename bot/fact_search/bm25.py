@@ -18,6 +18,7 @@ class BM25:
         frequency = Counter(term for counts in self.counts for term in counts)
         total = len(documents)
         self.idf = {term: math.log(1 + (total - n + 0.5) / (n + 0.5)) for term, n in frequency.items()}
+        self.highest_idf = max(self.idf.values(), default=0.0)  # what a term no document holds weighs
 
     def scores(self, query: Iterable[str]) -> list[float]:
         """Return each document's score for the query, divided by the best score the query could reach.
@@ -27,7 +28,7 @@ class BM25:
         """
         terms = set(query)
         known = [term for term in terms if term in self.idf]
-        unknown_weight = max(self.idf.values(), default=0.0) * (len(terms) - len(known))
+        unknown_weight = self.highest_idf * (len(terms) - len(known))
         ceiling = (sum(self.idf[term] for term in known) + unknown_weight) * (self.k1 + 1)
         if not ceiling:
             return [0.0] * len(self.counts)

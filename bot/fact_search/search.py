@@ -52,6 +52,7 @@ class Rules:
 
     weights: dict[str, float]  # of the classifier, BM25 and character n-grams in the score
     threshold: float  # lowest score that is an answer
+    closest_from: float  # lowest score at which a declined question is shown the closest card
     on_topic: float  # lowest score at which a question counts as about the articles ("they don't say")
     intent_on_topic: float  # the same for a question the classifier took as factual (scored before the bonuses)
     min_shared_words: int  # content words the question must share with the card
@@ -135,11 +136,18 @@ class FactSearch:
         counts = self.bm25.counts[card]
         return sum(any(term in counts for term in word.terms) for word in words)
 
+    def _weight(self, word: Word) -> float:
+        """Return how telling a word is: the highest idf of its terms (a word no card has counts as the rarest)."""
+        return max((self.bm25.idf.get(term, self.bm25.highest_idf) for term in word.terms), default=0.0)
+
     def _missing_share(self, words: list[Word], card: int) -> float:
-        """Return the share of the question's content words that the card lacks (0 for a question of one word)."""
+        """Return the idf-weighted share of the question's content words the card lacks (0 for one word)."""
         if len(words) < 2:
             return 0.0
-        return 1 - self._shared(words, card) / len(words)
+        counts = self.bm25.counts[card]
+        total = sum(self._weight(word) for word in words)
+        missing = sum(self._weight(word) for word in words if not any(term in counts for term in word.terms))
+        return missing / total if total else 0.0
 
     def read(self, question: str) -> Reading:
         """Return the question's content words and every card's score, which no rule changes."""
@@ -178,12 +186,16 @@ class FactSearch:
         objections = set(self.objections(question, words, best, score, bool(intent_cards))) & self.rules.checks
         if "few_shared_words" in objections:  # the question and the card hardly meet: not understood
             return None
-        if "below_threshold" in objections:  # about the articles, but no card comes close
-            return Answer(None, said=False)
-        if objections:  # a card on the subject, without the detail asked for
-            return Answer(card.id, said=False)
+        if not objections:
+            return self._answer(best, question, words)
+        # about the articles, without the detail asked for: the closest card is shown when it comes close
+        close = "below_threshold" not in objections and score >= self.rules.closest_from
+        return Answer(card.id if close else None, said=False)
+
+    def _answer(self, index: int, question: str, words: list[Word]) -> Answer:
+        """Return the card as the answer, with its figure when the question asks how many, how old or when."""
         asked = self.question_words.asks_for(question)
-        return Answer(card.id, said=True, figure=self._figure(best, words) if asked else None)
+        return Answer(self.card_ids[index], said=True, figure=self._figure(index, words) if asked else None)
 
     def objections(self, question: str, words: list[Word], index: int, score: float, intent: bool) -> list[str]:
         """Return why a card may not answer the question (the names of settings.yml knowledge.search.checks)."""
@@ -216,6 +228,7 @@ def fact_search() -> FactSearch:
     rules = Rules(
         weights=config["weights"],
         threshold=float(config["threshold"]),
+        closest_from=float(config["closest_from"]),
         on_topic=float(config["on_topic"]),
         intent_on_topic=float(config["intent_on_topic"]),
         min_shared_words=int(config["min_shared_words"]),

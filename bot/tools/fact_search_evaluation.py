@@ -14,7 +14,7 @@ from bot.knowledge import fact_cards
 from bot.settings import project_path, settings
 
 THRESHOLDS = [step / 100 for step in range(5, 60)]
-MISSING_SHARES = [0.25, 0.3, 0.34, 0.4, 0.45, 0.5, 0.6, 0.67, 1.0]  # 0.34: more than a third; 0.67: two thirds
+MISSING_SHARES = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 1.0]  # idf-weighted shares of the question
 
 
 @dataclass(frozen=True)
