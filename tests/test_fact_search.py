@@ -147,6 +147,13 @@ def test_a_declined_question_is_shown_the_closest_card_only_when_it_comes_close(
     assert far is not None and not far.said and far.card_id is None
 
 
+def test_an_open_question_of_one_content_word_is_answered_but_a_lone_word_is_not():
+    answer = fact_search().answer("wat is een facilitator")
+    assert answer is not None and answer.said and answer.card_id == "facilitators_women"
+    assert fact_search().answer("facilitator") is None
+    assert all(fact_search().answer(word) is None for word in ("hulp", "bang", "shows", "kinderen"))
+
+
 def test_dutch_compounds_split_into_known_words():
     splitter = CompoundSplitter(["webcam", "misbruik", "kind", "handel", "politie"])
     assert splitter.parts("webcammisbruik") == ("webcam", "misbruik")

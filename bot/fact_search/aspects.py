@@ -33,6 +33,11 @@ class QuestionWords:
     life_stages: re.Pattern[str]
     child_words: re.Pattern[str]
     time_words: re.Pattern[str]
+    open_questions: re.Pattern[str]
+
+    def is_open_question(self, question: str) -> bool:
+        """Tell whether the question opens with what, who or why ("wat is een facilitator"), not a lone word."""
+        return bool(self.open_questions.match(fold_text(question).strip()))
 
     def asks_for(self, question: str) -> Optional[str]:
         """Return "age", "figure" or "time" when the question asks for one, else None."""
@@ -80,4 +85,5 @@ def question_words() -> QuestionWords:
         life_stages=every("life_stages"),
         child_words=every("child_words"),
         time_words=every("time_words"),
+        open_questions=_phrases(data["open_questions"]),
     )

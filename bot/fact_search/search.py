@@ -189,7 +189,8 @@ class FactSearch:
         if not objections:
             return self._answer(best, question, words)
         # about the articles, without the detail asked for: the closest card is shown when it comes close
-        close = "below_threshold" not in objections and score >= self.rules.closest_from
+        # (always for a confident factual intent, whose own cards are the ones it is about)
+        close = "below_threshold" not in objections and (bool(intent_cards) or score >= self.rules.closest_from)
         return Answer(card.id if close else None, said=False)
 
     def _answer(self, index: int, question: str, words: list[Word]) -> Answer:
@@ -204,12 +205,18 @@ class FactSearch:
         asked = self.question_words.asks_for(question)
         found = {
             "below_threshold": not intent and score < self.rules.threshold,
-            "few_shared_words": not intent and self._shared(words, index) < self.rules.min_shared_words,
+            "few_shared_words": not intent and self._shared(words, index) < self._shared_needed(question, words),
             "words_not_in_card": self._missing_share(words, index) > self.rules.max_missing_share,
             "number_not_in_card": not numbers(question) <= numbers(text),
             "figure_not_stated": asked is not None and not self._answers(question, index, asked, words),
         }
         return [name for name, holds in found.items() if holds]
+
+    def _shared_needed(self, question: str, words: list[Word]) -> int:
+        """Return how many content words a card must share: fewer for an open question of fewer words."""
+        if self.question_words.is_open_question(question):
+            return min(self.rules.min_shared_words, len(words))
+        return self.rules.min_shared_words
 
     def _figure(self, index: int, words: list[Word]) -> Optional[dict[str, str]]:
         """Return the card's figure that shares the most terms with the question (the first on a tie)."""
