@@ -154,6 +154,16 @@ def test_an_open_question_of_one_content_word_is_answered_but_a_lone_word_is_not
     assert all(fact_search().answer(word) is None for word in ("hulp", "bang", "shows", "kinderen"))
 
 
+def test_the_own_card_bonus_is_for_general_questions_not_for_how_many_or_how_old():
+    search = fact_search()
+    huge = search.with_rules(replace(search.rules, own_card_bonus=10.0))
+    own = answers()["faq_rescue"]
+    detail = search.read("hoe oud waren de kinderen die uit dat huis zijn gehaald")
+    general = search.read("zijn er kinderen gered")
+    assert huge.decide(detail, own) == search.with_rules(replace(search.rules, own_card_bonus=0.0)).decide(detail, own)
+    assert huge.decide(general, own).card_id == own[0]
+
+
 def test_dutch_compounds_split_into_known_words():
     splitter = CompoundSplitter(["webcam", "misbruik", "kind", "handel", "politie"])
     assert splitter.parts("webcammisbruik") == ("webcam", "misbruik")

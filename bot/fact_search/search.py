@@ -175,7 +175,7 @@ class FactSearch:
             return None
         for card_id in intent_cards:
             scores[self.card_ids.index(card_id)] += self.rules.intent_bonus
-        if intent_cards:
+        if intent_cards and self.question_words.asks_for(question) is None:  # a general question, not how many
             scores[self.card_ids.index(intent_cards[0])] += self.rules.own_card_bonus
         for card_id in withheld:
             scores[self.card_ids.index(card_id)] = -np.inf
