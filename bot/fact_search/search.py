@@ -131,10 +131,14 @@ class FactSearch:
         order = np.argsort(-scores, kind="stable")[:limit]
         return [Hit(self.card_ids[i], round(float(scores[i]), 4), self._shared(words, int(i))) for i in order]
 
+    def _in_card(self, word: Word, card: int) -> bool:
+        """Tell whether any of the word's terms occurs in the card."""
+        counts = self.bm25.counts[card]
+        return any(term in counts for term in word.terms)
+
     def _shared(self, words: list[Word], card: int) -> int:
         """Count the question's content words that occur in the card."""
-        counts = self.bm25.counts[card]
-        return sum(any(term in counts for term in word.terms) for word in words)
+        return sum(self._in_card(word, card) for word in words)
 
     def _weight(self, word: Word) -> float:
         """Return how telling a word is: the highest idf of its terms (a word no card has counts as the rarest)."""
@@ -144,9 +148,9 @@ class FactSearch:
         """Return the idf-weighted share of the question's content words the card lacks (0 for one word)."""
         if len(words) < 2:
             return 0.0
-        counts = self.bm25.counts[card]
-        total = sum(self._weight(word) for word in words)
-        missing = sum(self._weight(word) for word in words if not any(term in counts for term in word.terms))
+        weights = [self._weight(word) for word in words]
+        total = sum(weights)
+        missing = sum(weight for word, weight in zip(words, weights, strict=True) if not self._in_card(word, card))
         return missing / total if total else 0.0
 
     def read(self, question: str) -> Reading:
