@@ -32,6 +32,28 @@ def test_scared_to_call_offers_the_chat_of_the_routes_line(route, speaker, expec
     assert expected in text and "chat" in text
 
 
+@pytest.mark.parametrize(
+    "response, text",
+    [
+        ("utter_followup_police", "moet ik de politie bellen?"),
+        ("utter_followup_confront", "moet ik de ouders inlichten?"),
+        ("utter_followup_parents", "moet ik eerst haar ouders bellen?"),
+    ],
+)
+def test_a_parent_or_teacher_worried_about_a_child_gets_steps_not_a_question_back(response, text):
+    general = reply(response, [text])
+    worried_adult = reply(response, [text], route="ask_prevention", speaker="professional")
+    assert worried_adult != general
+    assert "Vertel me waar het over gaat" not in worried_adult and "je ouders" not in worried_adult
+    assert "Helpwanted" in worried_adult and "112" in worried_adult
+
+
+@pytest.mark.parametrize("route", ["concern_other", "child_at_risk"])
+def test_someone_close_asking_whom_to_tell_hears_of_veilig_thuis_not_of_their_own_parents(route):
+    text = reply("utter_followup_parents", ["moet ik het aan zijn ouders vertellen?"], route=route, speaker="other")
+    assert "Veilig Thuis" in text and "je ouders" not in text
+
+
 def test_the_route_variation_follows_the_language():
     text = reply("utter_followup_police", ["will the police find out?"], route="self_concern", speaker="self")
     assert text.startswith("Stop it Now! is not the police")

@@ -46,6 +46,10 @@ def verdict(nlp, text):
         ("ik wil niet langer leven", "crisis"),
         ("ik hoef niet meer te leven", "crisis"),
         ("i don't want to go on living", "crisis"),
+        ("heb mijn pillen al klaargelegd voor straks", "crisis"),  # preparations, without a word about dying
+        ("ive got my pills laid out on the table", "crisis"),
+        ("vanavond is mijn laatste nacht", "crisis"),
+        ("i already said goodbye to everyone", "crisis"),
     ],
 )
 def test_patterns_recognise(nlp, text, category):
@@ -63,6 +67,8 @@ def test_patterns_recognise(nlp, text, category):
         "wat is het telefoonnummer van 113 zelfmoordpreventie",
         "wie filmt de kinderen bij die shows",
         "what happens to me if i report someone",
+        "last night i watched something i regret",
+        "ik heb mijn medicijnen vanavond al genomen",
     ],
 )
 def test_ordinary_messages_raise_no_alarm(nlp, text):
