@@ -54,6 +54,13 @@ def test_someone_close_asking_whom_to_tell_hears_of_veilig_thuis_not_of_their_ow
     assert "Veilig Thuis" in text and "je ouders" not in text
 
 
+def test_a_mother_asking_whether_to_report_her_son_gets_time_and_advice_not_the_police_desk():
+    general = reply("utter_followup_report_police", ["moet ik hem aangeven?"])
+    mother = reply("utter_followup_report_police", ["moet ik hem aangeven?"], route="concern_other", speaker="other")
+    assert general.startswith("Aangifte doe je bij de politie")
+    assert mother.startswith("Dat hoeft niet meteen") and "Stop it Now!" in mother and "Veilig Thuis" in mother
+
+
 def test_the_route_variation_follows_the_language():
     text = reply("utter_followup_police", ["will the police find out?"], route="self_concern", speaker="self")
     assert text.startswith("Stop it Now! is not the police")
