@@ -39,10 +39,11 @@ class Answer:
 
 @dataclass(frozen=True)
 class Reading:
-    """A question as the search reads it: its content words and every card's score."""
+    """A question as the search reads it: its content words, what it asks for and every card's score."""
 
     question: str
     words: list[Word]
+    asked: Optional[str]  # "age", "figure" or "time" for how old / how many / when; None for other questions
     scores: np.ndarray
 
 
@@ -154,9 +155,9 @@ class FactSearch:
         return missing / total if total else 0.0
 
     def read(self, question: str) -> Reading:
-        """Return the question's content words and every card's score, which no rule changes."""
+        """Return the question's content words, what it asks for and every card's score, which no rule changes."""
         words = self.analyzer.words(question)
-        return Reading(question, words, self._scores(question, words))
+        return Reading(question, words, self.question_words.asks_for(question), self._scores(question, words))
 
     def answer(
         self, question: str, intent_cards: Sequence[str] = (), withheld: Collection[str] = ()
@@ -174,12 +175,12 @@ class FactSearch:
         confident factual intent get a bonus, and such a question is about the articles whatever its score.
         Withheld cards are never chosen.
         """
-        question, words, scores = reading.question, reading.words, reading.scores.copy()
+        scores = reading.scores.copy()
         if intent_cards and scores.max() < self.rules.intent_on_topic:  # the classifier's guess, but no card is near
             return None
         for card_id in intent_cards:
             scores[self.card_ids.index(card_id)] += self.rules.intent_bonus
-        if intent_cards and self.question_words.asks_for(question) is None:  # a general question, not how many
+        if intent_cards and reading.asked is None:  # a general question, not how many
             scores[self.card_ids.index(intent_cards[0])] += self.rules.own_card_bonus
         for card_id in withheld:
             scores[self.card_ids.index(card_id)] = -np.inf
@@ -187,26 +188,26 @@ class FactSearch:
         score, card = float(scores[best]), self.cards[best]
         if not intent_cards and score < self.rules.on_topic:
             return None
-        objections = set(self.objections(question, words, best, score, bool(intent_cards))) & self.rules.checks
+        objections = set(self.objections(reading, best, score, bool(intent_cards))) & self.rules.checks
         if "few_shared_words" in objections:  # the question and the card hardly meet: not understood
             return None
         if not objections:
-            return self._answer(best, question, words)
+            return self._answer(best, reading)
         # about the articles, without the detail asked for: the closest card is shown when it comes close
         # (always for a confident factual intent, whose own cards are the ones it is about)
         close = "below_threshold" not in objections and (bool(intent_cards) or score >= self.rules.closest_from)
         return Answer(card.id if close else None, said=False)
 
-    def _answer(self, index: int, question: str, words: list[Word]) -> Answer:
+    def _answer(self, index: int, reading: Reading) -> Answer:
         """Return the card as the answer, with its figure when the question asks how many, how old or when."""
-        asked = self.question_words.asks_for(question)
-        return Answer(self.card_ids[index], said=True, figure=self._figure(index, words) if asked else None)
+        figure = self._figure(index, reading.words) if reading.asked else None
+        return Answer(self.card_ids[index], said=True, figure=figure)
 
-    def objections(self, question: str, words: list[Word], index: int, score: float, intent: bool) -> list[str]:
+    def objections(self, reading: Reading, index: int, score: float, intent: bool) -> list[str]:
         """Return why a card may not answer the question (the names of settings.yml knowledge.search.checks)."""
         card = self.cards[index]
         text = f"{card.text['nl']} {card.text['en']}"
-        asked = self.question_words.asks_for(question)
+        question, words, asked = reading.question, reading.words, reading.asked
         found = {
             "below_threshold": not intent and score < self.rules.threshold,
             "few_shared_words": not intent and self._shared(words, index) < self._shared_needed(question, words),
